@@ -1,0 +1,68 @@
+/* disease.h - infection in cells: the interface the simulation calls.
+ *
+ * The disease module keeps its own view of who is in which cell (by disease
+ * state and susceptibility class) so that the justice engine only has to
+ * tell it when a person enters or leaves a cell. It owns the staff agents,
+ * the health measures (quarantine and isolation cells, testing, vaccination)
+ * and the per-facility disease counts. A scenario without `disease:` creates
+ * no cc_disease; every call below accepts NULL and then does nothing.
+ *
+ * Transmission (DESIGN.md, "Disease"), for a susceptible in cell c of
+ * facility f:
+ *   force = beta_cell * I_c / (C_c^(1-g) * N_c^g) + beta_facility * I_f / N_f
+ *         + beta_staff * I_staff_f / N_f
+ *   p(infection today) = 1 - exp(-susceptibility * force)
+ * computed from the infectious present at the start of the day.
+ */
+#ifndef CARCER_DISEASE_H
+#define CARCER_DISEASE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "rng.h"
+#include "scenario.h"
+
+typedef struct cc_disease cc_disease;
+
+/* Disease columns of one facility on one day (timeseries.csv). */
+typedef struct cc_disease_counts {
+    int64_t new_infections, active_infections, hospitalised, deaths_disease;
+} cc_disease_counts;
+
+/* Create the disease state of one replicate; *out = NULL when the scenario
+ * has no disease. Returns 0 or nonzero (diag filled). */
+int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, cc_diag *diag,
+                      cc_disease **out);
+void cc_disease_free(cc_disease *d);
+
+/* Person `person` (a dense id) enters cell `cell` of facility `facility` on
+ * `day`. `who` names the person's random streams (w0, w1 of its stream id)
+ * so draws are common across scenarios. `from_community`: the person arrives
+ * from outside and is infected with the community prevalence of the day
+ * (and goes through intake quarantine if one is active). `initial`: part of
+ * the population present on day 0. */
+void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facility, int cell,
+                      int32_t day, bool from_community, bool initial, double age, bool risk,
+                      bool child);
+
+/* Person leaves their cell: released to the community (spillover counted if
+ * infectious), dead, or moving (a transfer: cc_disease_enter follows, and
+ * the infection goes with them). */
+typedef enum cc_leave_reason { CC_LEAVE_RELEASED, CC_LEAVE_DIED, CC_LEAVE_MOVING } cc_leave_reason;
+void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reason why);
+
+/* Transmission (from the state at the start of the day) then progression.
+ * Persons who die of the disease today are appended to *deaths (a growable
+ * array the caller owns; *ndeaths/*cap updated); the caller removes them
+ * from custody and calls cc_disease_leave(..., CC_LEAVE_DIED). */
+int cc_disease_step(cc_disease *d, int32_t day, int64_t **deaths, size_t *ndeaths, size_t *cap);
+
+/* Today's disease counts of a facility (or the system when facility = -1). */
+void cc_disease_counts_get(const cc_disease *d, int facility, cc_disease_counts *out);
+
+/* infections, deaths, spillover, attack rates ... appended to m. */
+int cc_disease_metrics(const cc_disease *d, cc_metrics *m);
+
+#endif

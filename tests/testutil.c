@@ -1,0 +1,79 @@
+/* testutil.c - helpers shared by the test programs (see testutil.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util.h"
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    cc_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        cc_buf_append(&b, chunk, n);
+    fclose(f);
+    if (!b.data)
+        cc_buf_append(&b, "", 0);
+    if (len)
+        *len = b.len;
+    return b.data;
+}
+
+cc_scenario *tu_load(const char *yaml)
+{
+    cc_diag d;
+    cc_diag_init(&d);
+    cc_scenario *s = NULL;
+    if (cc_scenario_load_text(yaml, strlen(yaml), "test.yaml", NULL, 0, &d, &s) != 0) {
+        for (int i = 0; i < d.kept; i++) {
+            char *m = cc_diag_format(&d, i);
+            print_error("%s\n", m);
+            free(m);
+        }
+        cc_diag_clear(&d);
+        fail_msg("scenario did not load");
+    }
+    cc_diag_clear(&d);
+    return s;
+}
+
+char *tu_load_errors(const char *yaml, const char *name)
+{
+    cc_diag d;
+    cc_diag_init(&d);
+    cc_scenario *s = NULL;
+    int rc = cc_scenario_load_text(yaml, strlen(yaml), name, NULL, 0, &d, &s);
+    assert_int_not_equal(rc, 0);
+    assert_null(s);
+    cc_buf b = {0};
+    cc_buf_append(&b, "", 0);
+    for (int i = 0; i < d.kept; i++) {
+        char *m = cc_diag_format(&d, i);
+        cc_buf_printf(&b, "%s\n", m);
+        free(m);
+    }
+    cc_diag_clear(&d);
+    return b.data;
+}
+
+char *tu_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *p = cc_asprintf("%s/carcer-test-XXXXXX", base ? base : "/tmp");
+    if (!mkdtemp(p)) {
+        free(p);
+        fail_msg("mkdtemp failed");
+    }
+    return p;
+}
