@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -205,5 +206,6 @@ void cc_date_format(int32_t z, char out[11])
     int d = doy - (153 * mp + 2) / 5 + 1;
     int m = mp + (mp < 10 ? 3 : -9);
     y += m <= 2;
-    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+    snprintf(out, 11, "%04d-%02d-%02d", (y % 10000 + 10000) % 10000, (m - 1) % 12 + 1,
+             (d - 1) % 31 + 1);
 }
