@@ -206,6 +206,8 @@ void cc_date_format(int32_t z, char out[11])
     int d = doy - (153 * mp + 2) / 5 + 1;
     int m = mp + (mp < 10 ? 3 : -9);
     y += m <= 2;
-    snprintf(out, 11, "%04d-%02d-%02d", (y % 10000 + 10000) % 10000, (m - 1) % 12 + 1,
-             (d - 1) % 31 + 1);
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
 }
