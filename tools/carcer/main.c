@@ -1,7 +1,351 @@
-/* main.c - the carcer command-line tool (being written). */
+/* main.c - the carcer command-line tool: arguments in, library calls, exit
+ * status out.
+ *
+ *   carcer run [SCENARIO] [-o DIR] [--seed N] [--replicates K] [--threads T]
+ *              [--set key.path=value ...] [--quiet]
+ *   carcer check SCENARIO [--set ...]
+ *   carcer schema
+ *   carcer version
+ *
+ * Exit status: 0 success, 1 input or model error, 2 usage error, 130/143
+ * interrupted by SIGINT/SIGTERM (128 + the signal, as shells report it).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <carcer/carcer.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+static volatile sig_atomic_t stop_signal = 0;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static void install_signals(void)
 {
-    fputs("carcer: not built yet\n", stderr);
-    return 2;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static const char usage_text[] =
+    "usage: carcer run [SCENARIO] [-o DIR] [--seed N] [--replicates K] [--threads T]\n"
+    "                  [--set key.path=value ...] [--quiet]\n"
+    "       carcer check SCENARIO [--set key.path=value ...]\n"
+    "       carcer schema\n"
+    "       carcer version\n"
+    "\n"
+    "run     simulate SCENARIO (the embedded Cambodia 2017-2021 default when omitted)\n"
+    "        and write timeseries.csv, summary.json, scenario.resolved.yaml into DIR\n"
+    "        (default: out)\n"
+    "check   validate SCENARIO and print it with every default filled in\n"
+    "schema  print the scenario reference (Markdown)\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("carcer: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n", stderr);
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+static void print_diag(carcer_diag *diag)
+{
+    for (int i = 0; i < carcer_diag_count(diag); i++)
+        fprintf(stderr, "%s: error\n", carcer_diag_message(diag, i));
+}
+
+/* Parse a whole decimal integer in [lo, hi]. */
+static int parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+typedef struct cli {
+    const char *scenario;
+    const char *out;
+    long long seed, replicates, threads;
+    const char **sets;
+    int nsets;
+    int quiet;
+} cli;
+
+/* Options shared by the commands; positional arguments collected. */
+static int parse_options(int argc, char **argv, cli *c, const char **pos, int *npos, int maxpos)
+{
+    static const struct option opts[] = {
+        {"out", required_argument, NULL, 'o'},   {"seed", required_argument, NULL, 's'},
+        {"replicates", required_argument, NULL, 'r'},
+        {"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
+        {"quiet", no_argument, NULL, 'q'},       {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    c->seed = -1;
+    c->sets = calloc((size_t)argc, sizeof *c->sets);
+    if (!c->sets)
+        return EXIT_INPUT;
+    optind = 1;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "+o:qh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o':
+            c->out = optarg;
+            break;
+        case 's':
+            if (parse_int(optarg, 0, 4294967295LL, &c->seed))
+                return usage_error("--seed expects an integer from 0 to 4294967295, got '%s'",
+                                   optarg);
+            break;
+        case 'r':
+            if (parse_int(optarg, 1, 100000, &c->replicates))
+                return usage_error("--replicates expects an integer from 1 to 100000, got '%s'",
+                                   optarg);
+            break;
+        case 't':
+            if (parse_int(optarg, 1, 1024, &c->threads))
+                return usage_error("--threads expects an integer from 1 to 1024, got '%s'",
+                                   optarg);
+            break;
+        case 'S':
+            if (!strchr(optarg, '='))
+                return usage_error("--set expects key.path=value, got '%s'", optarg);
+            c->sets[c->nsets++] = optarg;
+            break;
+        case 'q':
+            c->quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(0);
+        default:
+            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+        /* options may follow positional arguments */
+        while (optind < argc && argv[optind][0] != '-') {
+            if (*npos >= maxpos)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+            pos[(*npos)++] = argv[optind++];
+        }
+    }
+    while (optind < argc) {
+        if (*npos >= maxpos)
+            return usage_error("unexpected argument '%s'", argv[optind]);
+        pos[(*npos)++] = argv[optind++];
+    }
+    return 0;
+}
+
+typedef struct progress_state {
+    int shown;
+    int last;
+} progress_state;
+
+static void progress(void *ctx, double fraction)
+{
+    progress_state *p = ctx;
+    int pct = (int)(fraction * 100.0);
+    if (pct == p->last)
+        return;
+    p->last = pct;
+    p->shown = 1;
+    fprintf(stderr, "\rcarcer: simulating... %3d%%", pct);
+    fflush(stderr);
+}
+
+/* One line of the summary table: the value, or mean [q05, q95] over
+ * replicates. */
+static void table_row(const carcer_results *res, const char *label, const char *key,
+                      const char *fmt, double scale)
+{
+    int k = carcer_results_replicates(res);
+    double *x = malloc(sizeof *x * (size_t)k);
+    if (!x)
+        return;
+    double sum = 0;
+    int n = 0;
+    for (int r = 0; r < k; r++) {
+        double v = carcer_results_metric(res, key, r);
+        if (!isnan(v))
+            x[n++] = v * scale, sum += v * scale;
+    }
+    if (n == 0) {
+        free(x);
+        return;
+    }
+    char a[64];
+    snprintf(a, sizeof a, fmt, sum / n);
+    if (n > 1) {
+        /* sort for the 5% and 95% points */
+        for (int i = 1; i < n; i++)
+            for (int j = i; j > 0 && x[j - 1] > x[j]; j--) {
+                double t = x[j];
+                x[j] = x[j - 1];
+                x[j - 1] = t;
+            }
+        char lo[32], hi[32];
+        snprintf(lo, sizeof lo, fmt, x[(int)(0.05 * (n - 1))]);
+        snprintf(hi, sizeof hi, fmt, x[(int)(0.95 * (n - 1) + 0.5)]);
+        printf("  %-38s %14s   [%s, %s]\n", label, a, lo, hi);
+    } else {
+        printf("  %-38s %14s\n", label, a);
+    }
+    free(x);
+}
+
+static void print_table(const carcer_results *res, const char *dir)
+{
+    printf("\nResults in %s/ (timeseries.csv, summary.json, scenario.resolved.yaml)\n", dir);
+    if (carcer_results_replicates(res) > 1)
+        printf("  mean over %d replicates [5%%, 95%%]\n", carcer_results_replicates(res));
+    table_row(res, "people in custody, start", "population_start", "%.0f", 1);
+    table_row(res, "people in custody, end", "population_end", "%.0f", 1);
+    table_row(res, "people in custody, peak", "population_peak", "%.0f", 1);
+    table_row(res, "prison population growth (%)", "prison_growth", "%.1f", 100);
+    table_row(res, "drug share of prisoners at end (%)", "drug_share_end", "%.1f", 100);
+    table_row(res, "pretrial share of prisoners at end (%)", "pretrial_share_end", "%.1f", 100);
+    table_row(res, "arrests", "arrests", "%.0f", 1);
+    table_row(res, "re-arrests", "rearrests", "%.0f", 1);
+    table_row(res, "bribes paid to avoid trial", "bribes", "%.0f", 1);
+    table_row(res, "pretrial detentions beyond the legal limit", "pretrial_limit_violations",
+              "%.0f", 1);
+    table_row(res, "person-years detained", "person_years.total", "%.0f", 1);
+    table_row(res, "child-days in custody", "child_days", "%.0f", 1);
+    table_row(res, "infections among detainees", "infections.detainees", "%.0f", 1);
+    table_row(res, "deaths from disease", "deaths.disease", "%.0f", 1);
+    table_row(res, "other deaths in custody", "deaths.other", "%.0f", 1);
+    table_row(res, "cost", "cost", "%.0f", 1);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    cli c = {0};
+    const char *pos[1];
+    int npos = 0;
+    int rc = parse_options(argc, argv, &c, pos, &npos, 1);
+    if (rc)
+        return rc;
+    c.scenario = npos ? pos[0] : NULL;
+    const char *dir = c.out ? c.out : "out";
+
+    carcer_diag *diag = carcer_diag_new();
+    carcer_scenario *sc = NULL;
+    carcer_results *res = NULL;
+    int status = 0;
+    if (!diag) {
+        fputs("carcer: out of memory\n", stderr);
+        free(c.sets);
+        return EXIT_INPUT;
+    }
+    if (carcer_scenario_load(c.scenario, c.sets, c.nsets, diag, &sc) != CARCER_OK) {
+        print_diag(diag);
+        status = EXIT_INPUT;
+        goto done;
+    }
+    carcer_run_options opt = carcer_run_options_default();
+    opt.seed = c.seed;
+    opt.replicates = (int)c.replicates;
+    opt.threads = (int)c.threads;
+    opt.stop = &stop_signal;
+    progress_state ps = {0, -1};
+    if (!c.quiet && isatty(STDERR_FILENO)) {
+        opt.progress = progress;
+        opt.progress_ctx = &ps;
+    }
+    install_signals();
+    carcer_status st = carcer_run(sc, &opt, diag, &res);
+    if (ps.shown)
+        fputs("\r\033[K", stderr);
+    if (st == CARCER_OK && !stop_signal)
+        st = carcer_results_write(res, dir, diag);
+    if (stop_signal) {
+        fprintf(stderr, "carcer: interrupted; nothing was written to %s\n", dir);
+        status = 128 + (int)stop_signal;
+        goto done;
+    }
+    if (st != CARCER_OK) {
+        print_diag(diag);
+        fprintf(stderr, "carcer: %s\n", carcer_status_text(st));
+        status = EXIT_INPUT;
+        goto done;
+    }
+    if (!c.quiet)
+        print_table(res, dir);
+done:
+    carcer_results_free(res);
+    carcer_scenario_free(sc);
+    carcer_diag_free(diag);
+    free(c.sets);
+    return status;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    cli c = {0};
+    const char *pos[1];
+    int npos = 0;
+    int rc = parse_options(argc, argv, &c, pos, &npos, 1);
+    if (rc)
+        return rc;
+    if (npos != 1) {
+        free(c.sets);
+        return usage_error("check needs a scenario file%s", "");
+    }
+    carcer_diag *diag = carcer_diag_new();
+    carcer_scenario *sc = NULL;
+    int status = 0;
+    if (carcer_scenario_load(pos[0], c.sets, c.nsets, diag, &sc) != CARCER_OK) {
+        print_diag(diag);
+        status = EXIT_INPUT;
+    } else {
+        char *text = carcer_scenario_resolved(sc);
+        if (text)
+            fputs(text, stdout);
+        else
+            status = EXIT_INPUT;
+        free(text);
+    }
+    carcer_scenario_free(sc);
+    carcer_diag_free(diag);
+    free(c.sets);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's error handler is process-wide; the library checks return codes */
+    gsl_set_error_handler_off();
+    if (argc < 2)
+        return usage_error("no command given%s", "");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("carcer %s\n", carcer_version());
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    return usage_error("unknown command '%s'", cmd);
 }

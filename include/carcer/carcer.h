@@ -1,0 +1,147 @@
+/* carcer.h - the public interface of libcarcer.
+ *
+ * carcer simulates a detention system under a drug-enforcement campaign,
+ * person by person and day by day, with the infections that spread through
+ * its cells. A program loads a scenario (a YAML file, or the embedded
+ * Cambodia 2017-2021 default), runs replicates of it and writes the results:
+ *
+ *     carcer_diag *diag = carcer_diag_new();
+ *     carcer_scenario *sc = NULL;
+ *     if (carcer_scenario_load("my.yaml", NULL, 0, diag, &sc) != CARCER_OK) {
+ *         for (int i = 0; i < carcer_diag_count(diag); i++)
+ *             fprintf(stderr, "%s\n", carcer_diag_message(diag, i));
+ *     }
+ *     carcer_run_options opt = carcer_run_options_default();
+ *     opt.replicates = 100;
+ *     carcer_results *res = NULL;
+ *     if (carcer_run(sc, &opt, diag, &res) == CARCER_OK)
+ *         carcer_results_write(res, "out", diag);
+ *     carcer_results_free(res);
+ *     carcer_scenario_free(sc);
+ *     carcer_diag_free(diag);
+ *
+ * Handles are opaque; every _free accepts NULL. The library never prints,
+ * exits or aborts on bad input: problems are recorded in a carcer_diag.
+ * Results depend only on the scenario, the seed and the version, not on the
+ * number of threads.
+ */
+#ifndef CARCER_CARCER_H
+#define CARCER_CARCER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CARCER_BUILDING) && defined(__GNUC__)
+#define CARCER_API __attribute__((visibility("default")))
+#else
+#define CARCER_API
+#endif
+
+/* Status codes. CARCER_INPUT and CARCER_MODEL map to the tool's exit status 1. */
+#define CARCER_STATUS_LIST(X)                                                    \
+    X(CARCER_OK, "success")                                                      \
+    X(CARCER_INPUT, "invalid input")                                             \
+    X(CARCER_MODEL, "model error")                                               \
+    X(CARCER_NOMEM, "out of memory")                                             \
+    X(CARCER_IO, "input/output error")                                           \
+    X(CARCER_INTERRUPTED, "interrupted")
+
+typedef enum carcer_status {
+#define CARCER_STATUS_ENUM(code, text) code,
+    CARCER_STATUS_LIST(CARCER_STATUS_ENUM)
+#undef CARCER_STATUS_ENUM
+} carcer_status;
+
+/* A short English description of a status. */
+CARCER_API const char *carcer_status_text(carcer_status st);
+
+/* The library's version, e.g. "0.1.0". */
+CARCER_API const char *carcer_version(void);
+
+/* ---- diagnostics -------------------------------------------------------- */
+
+typedef struct carcer_diag carcer_diag;
+
+CARCER_API carcer_diag *carcer_diag_new(void);
+CARCER_API void carcer_diag_free(carcer_diag *d);
+/* Number of messages kept (all errors of a file, up to a cap). */
+CARCER_API int carcer_diag_count(const carcer_diag *d);
+/* Message i as "file:line:col: key.path: expected ..., got ... (hint)".
+ * Valid until the diag is freed or reused. */
+CARCER_API const char *carcer_diag_message(carcer_diag *d, int i);
+CARCER_API void carcer_diag_clear(carcer_diag *d);
+
+/* ---- scenarios ---------------------------------------------------------- */
+
+typedef struct carcer_scenario carcer_scenario;
+
+/* Load a scenario file; path NULL loads the embedded default (Cambodia
+ * 2017-2021). `sets` are "key.path=value" overrides of scalars. */
+CARCER_API carcer_status carcer_scenario_load(const char *path, const char *const *sets,
+                                              int nsets, carcer_diag *diag,
+                                              carcer_scenario **out);
+/* Load from YAML text; `name` appears in messages. */
+CARCER_API carcer_status carcer_scenario_load_text(const char *text, size_t len,
+                                                   const char *name, const char *const *sets,
+                                                   int nsets, carcer_diag *diag,
+                                                   carcer_scenario **out);
+CARCER_API void carcer_scenario_free(carcer_scenario *sc);
+
+/* The scenario with every default filled in, as YAML (malloc'd; caller
+ * frees). Loading it again gives the same scenario. */
+CARCER_API char *carcer_scenario_resolved(const carcer_scenario *sc);
+
+/* Approximate peak memory, in bytes, that one replicate of the scenario
+ * needs. */
+CARCER_API double carcer_scenario_memory_estimate(const carcer_scenario *sc);
+
+/* ---- running ------------------------------------------------------------ */
+
+typedef struct carcer_run_options {
+    int64_t seed;        /* -1: the scenario's seed */
+    int replicates;      /* 0: the scenario's `replicates` */
+    int threads;         /* 0: as many as OpenMP offers */
+    /* called now and then with the fraction done (0..1); may be NULL */
+    void (*progress)(void *ctx, double fraction);
+    void *progress_ctx;
+    /* when *stop becomes nonzero (e.g. from a signal handler) the run stops
+     * and returns CARCER_INTERRUPTED; may be NULL */
+    volatile sig_atomic_t *stop;
+    /* keep the daily rows of every replicate in memory for
+     * carcer_results_write (1, the default) or none (0: summaries only) */
+    int keep_timeseries;
+} carcer_run_options;
+
+CARCER_API carcer_run_options carcer_run_options_default(void);
+
+typedef struct carcer_results carcer_results;
+
+CARCER_API carcer_status carcer_run(const carcer_scenario *sc, const carcer_run_options *opt,
+                                    carcer_diag *diag, carcer_results **out);
+CARCER_API void carcer_results_free(carcer_results *res);
+
+/* Write timeseries.csv, summary.json, scenario.resolved.yaml (and with
+ * several replicates replicates.csv) into dir, creating it if needed. Every
+ * file goes to a temporary first and is renamed into place only when all
+ * are complete, so an interrupted write leaves the previous results. */
+CARCER_API carcer_status carcer_results_write(const carcer_results *res, const char *dir,
+                                              carcer_diag *diag);
+
+/* Scalar results: number of metrics, their dotted keys ("occupancy.CC1.peak")
+ * and the value of a metric in a replicate. */
+CARCER_API int carcer_results_replicates(const carcer_results *res);
+CARCER_API size_t carcer_results_metric_count(const carcer_results *res);
+CARCER_API const char *carcer_results_metric_key(const carcer_results *res, size_t i);
+/* NaN when the key is unknown or the replicate out of range. */
+CARCER_API double carcer_results_metric(const carcer_results *res, const char *key,
+                                        int replicate);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,407 @@
+/* api.c - the public interface (include/carcer/carcer.h) over the modules.
+ *
+ * carcer_run runs the replicates of a scenario, in parallel with OpenMP when
+ * available. Each replicate is independent and reads only the shared,
+ * immutable scenario; its results land in the slot of its index, so the
+ * output does not depend on the number of threads or on the order in which
+ * replicates finish.
+ */
+#include <carcer/carcer.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "diag.h"
+#include "output.h"
+#include "scenario.h"
+#include "sim.h"
+#include "util.h"
+
+struct carcer_diag {
+    cc_diag d;
+    char *formatted[CC_DIAG_MAX];
+};
+
+struct carcer_scenario {
+    cc_scenario *s;
+};
+
+struct carcer_results {
+    const cc_scenario *s; /* borrowed: the scenario outlives its results */
+    char *resolved;       /* the scenario as run */
+    uint64_t seed;
+    int k;
+    cc_metrics *metrics; /* [k] */
+    char **ts;           /* [k] CSV rows of each replicate, or NULL */
+};
+
+const char *carcer_status_text(carcer_status st)
+{
+    switch (st) {
+#define CARCER_STATUS_CASE(code, text)                                                        \
+    case code:                                                                                \
+        return text;
+        CARCER_STATUS_LIST(CARCER_STATUS_CASE)
+#undef CARCER_STATUS_CASE
+    }
+    return "unknown status";
+}
+
+const char *carcer_version(void) { return CARCER_VERSION; }
+
+/* ---- diagnostics --------------------------------------------------------- */
+
+carcer_diag *carcer_diag_new(void)
+{
+    carcer_diag *d = calloc(1, sizeof *d);
+    return d;
+}
+
+void carcer_diag_clear(carcer_diag *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; i < CC_DIAG_MAX; i++) {
+        free(d->formatted[i]);
+        d->formatted[i] = NULL;
+    }
+    cc_diag_clear(&d->d);
+}
+
+void carcer_diag_free(carcer_diag *d)
+{
+    carcer_diag_clear(d);
+    free(d);
+}
+
+int carcer_diag_count(const carcer_diag *d) { return d ? d->d.kept : 0; }
+
+const char *carcer_diag_message(carcer_diag *d, int i)
+{
+    if (!d || i < 0 || i >= d->d.kept)
+        return NULL;
+    if (!d->formatted[i])
+        d->formatted[i] = cc_diag_format(&d->d, i);
+    return d->formatted[i];
+}
+
+/* ---- scenarios ------------------------------------------------------------ */
+
+static carcer_status wrap(int rc, cc_scenario *s, carcer_scenario **out)
+{
+    if (rc != 0 || !s)
+        return CARCER_INPUT;
+    carcer_scenario *sc = malloc(sizeof *sc);
+    if (!sc) {
+        cc_scenario_free(s);
+        return CARCER_NOMEM;
+    }
+    sc->s = s;
+    *out = sc;
+    return CARCER_OK;
+}
+
+carcer_status carcer_scenario_load(const char *path, const char *const *sets, int nsets,
+                                   carcer_diag *diag, carcer_scenario **out)
+{
+    *out = NULL;
+    cc_scenario *s = NULL;
+    if (!path) {
+        size_t len = 0;
+        const char *text = cc_scenario_default_text(&len);
+        if (!text) {
+            cc_diag_add(&diag->d, "<default>", 0, 0, NULL, NULL,
+                        "no default scenario was built into this library");
+            return CARCER_INPUT;
+        }
+        return wrap(cc_scenario_load_text(text, len, "<default>", sets, nsets, &diag->d, &s), s,
+                    out);
+    }
+    return wrap(cc_scenario_load_file(path, sets, nsets, &diag->d, &s), s, out);
+}
+
+carcer_status carcer_scenario_load_text(const char *text, size_t len, const char *name,
+                                        const char *const *sets, int nsets, carcer_diag *diag,
+                                        carcer_scenario **out)
+{
+    *out = NULL;
+    cc_scenario *s = NULL;
+    return wrap(cc_scenario_load_text(text, len, name, sets, nsets, &diag->d, &s), s, out);
+}
+
+void carcer_scenario_free(carcer_scenario *sc)
+{
+    if (!sc)
+        return;
+    cc_scenario_free(sc->s);
+    free(sc);
+}
+
+char *carcer_scenario_resolved(const carcer_scenario *sc)
+{
+    return sc ? cc_scenario_resolved_yaml(sc->s) : NULL;
+}
+
+double carcer_scenario_memory_estimate(const carcer_scenario *sc)
+{
+    /* People ever present: the initial stock plus every arrival over the
+     * run; about 64 bytes a person across the struct-of-arrays store, the
+     * calendar and the cell lists, plus the daily rows. */
+    const cc_scenario *s = sc->s;
+    double people = 0, arrivals = 0;
+    for (int f = 0; f < s->nfacilities; f++)
+        people += (double)s->facility[f].population;
+    for (int32_t d = 0; d < s->days; d++)
+        arrivals += cc_schedule_at(&s->arrests_per_day, d) +
+                    cc_schedule_at(&s->direct_rehab_per_day, d);
+    double rows = (double)s->days * (s->nfacilities + 1) * (double)sizeof(cc_ts_row);
+    return (people + arrivals) * 64.0 + rows;
+}
+
+/* ---- running --------------------------------------------------------------- */
+
+carcer_run_options carcer_run_options_default(void)
+{
+    carcer_run_options o;
+    memset(&o, 0, sizeof o);
+    o.seed = -1;
+    o.keep_timeseries = 1;
+    return o;
+}
+
+void carcer_results_free(carcer_results *res)
+{
+    if (!res)
+        return;
+    for (int r = 0; r < res->k; r++) {
+        if (res->metrics)
+            cc_metrics_free(&res->metrics[r]);
+        if (res->ts)
+            free(res->ts[r]);
+    }
+    free(res->metrics);
+    free(res->ts);
+    free(res->resolved);
+    free(res);
+}
+
+/* Zero-valued keys that summary.json must always hold even when the module
+ * that fills them (disease) is not part of the scenario. */
+static void ensure_required(cc_metrics *m)
+{
+    static const char *const keys[] = {"infections.detainees", "infections.staff",
+                                       "infections.children", "deaths.disease", "spillover"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (cc_metrics_find(m, keys[i]) < 0)
+            cc_metrics_add(m, 0.0, "%s", keys[i]);
+}
+
+typedef struct run_shared {
+    const carcer_run_options *opt;
+    long done, total; /* replicate-days */
+    int multi;        /* several replicates: rows carry a replicate column */
+} run_shared;
+
+/* One replicate: 0, 1 interrupted, -1 error (message in diag). */
+static int run_one(const cc_scenario *s, uint64_t seed, int r, run_shared *sh, int keep_ts,
+                   cc_metrics *m, char **ts, cc_diag *diag)
+{
+    cc_sim *sim = NULL;
+    if (cc_sim_create(s, seed, (uint32_t)r, diag, &sim) != 0)
+        return -1;
+    int rc = 0;
+    for (int32_t d = 0; d < s->days; d++) {
+        if (sh->opt->stop && *sh->opt->stop) {
+            rc = 1;
+            break;
+        }
+        if (cc_sim_step(sim, diag) != 0) {
+            rc = -1;
+            break;
+        }
+        long done;
+#pragma omp atomic capture
+        done = ++sh->done;
+        if (sh->opt->progress && (done % 64 == 0 || done == sh->total)) {
+#ifdef _OPENMP
+            if (omp_get_thread_num() == 0)
+#endif
+                sh->opt->progress(sh->opt->progress_ctx, (double)done / (double)sh->total);
+        }
+    }
+    if (rc == 0 && cc_sim_metrics(sim, m) != 0)
+        rc = -1;
+    if (rc == 0) {
+        ensure_required(m);
+        if (m->failed)
+            rc = -1;
+    }
+    if (rc == 0 && keep_ts) {
+        cc_buf b = {0};
+        cc_output_ts_rows(&b, s, cc_sim_rows(sim), s->days, r, sh->multi);
+        if (b.failed) {
+            cc_buf_free(&b);
+            rc = -1;
+        } else {
+            *ts = b.data;
+        }
+    }
+    cc_sim_free(sim);
+    return rc;
+}
+
+carcer_status carcer_run(const carcer_scenario *sc, const carcer_run_options *opt_in,
+                         carcer_diag *diag, carcer_results **out)
+{
+    *out = NULL;
+    carcer_run_options opt = opt_in ? *opt_in : carcer_run_options_default();
+    const cc_scenario *s = sc->s;
+    carcer_results *res = calloc(1, sizeof *res);
+    if (!res)
+        return CARCER_NOMEM;
+    res->s = s;
+    res->seed = opt.seed >= 0 ? (uint64_t)opt.seed : s->seed;
+    res->k = opt.replicates > 0 ? opt.replicates : s->replicates;
+    if (res->k < 1)
+        res->k = 1;
+    res->metrics = calloc((size_t)res->k, sizeof *res->metrics);
+    res->ts = opt.keep_timeseries ? calloc((size_t)res->k, sizeof *res->ts) : NULL;
+    res->resolved = cc_scenario_resolved_yaml(s);
+    if (!res->metrics || (opt.keep_timeseries && !res->ts) || !res->resolved) {
+        carcer_results_free(res);
+        return CARCER_NOMEM;
+    }
+
+    run_shared sh = {&opt, 0, (long)res->k * s->days, res->k > 1};
+    int failed = 0, interrupted = 0;
+    cc_diag *rep_diag = calloc((size_t)res->k, sizeof *rep_diag);
+    if (!rep_diag) {
+        carcer_results_free(res);
+        return CARCER_NOMEM;
+    }
+#ifdef _OPENMP
+    int threads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed, interrupted)
+#endif
+    for (int r = 0; r < res->k; r++) {
+        int rc = run_one(s, res->seed, r, &sh, opt.keep_timeseries, &res->metrics[r],
+                         res->ts ? &res->ts[r] : NULL, &rep_diag[r]);
+        failed |= rc < 0;
+        interrupted |= rc > 0;
+    }
+    /* messages of the first failing replicate, in replicate order */
+    for (int r = 0; r < res->k; r++) {
+        if (failed && rep_diag[r].kept && diag && diag->d.kept == 0)
+            for (int i = 0; i < rep_diag[r].kept; i++) {
+                cc_diag_entry *e = &rep_diag[r].entry[i];
+                cc_diag_add(&diag->d, e->file, e->line, e->col, e->path, e->hint,
+                            "replicate %d: %s", r, e->message);
+            }
+        cc_diag_clear(&rep_diag[r]);
+    }
+    free(rep_diag);
+    if (interrupted) {
+        carcer_results_free(res);
+        return CARCER_INTERRUPTED;
+    }
+    if (failed) {
+        if (diag && diag->d.kept == 0)
+            cc_diag_add(&diag->d, s->file, 0, 0, NULL, NULL, "out of memory during the run");
+        carcer_results_free(res);
+        return CARCER_MODEL;
+    }
+    *out = res;
+    return CARCER_OK;
+}
+
+/* ---- results ---------------------------------------------------------------- */
+
+int carcer_results_replicates(const carcer_results *res) { return res ? res->k : 0; }
+
+size_t carcer_results_metric_count(const carcer_results *res)
+{
+    return res && res->k ? res->metrics[0].n : 0;
+}
+
+const char *carcer_results_metric_key(const carcer_results *res, size_t i)
+{
+    return res && res->k && i < res->metrics[0].n ? res->metrics[0].m[i].key : NULL;
+}
+
+double carcer_results_metric(const carcer_results *res, const char *key, int replicate)
+{
+    if (!res || replicate < 0 || replicate >= res->k)
+        return NAN;
+    long j = cc_metrics_find(&res->metrics[replicate], key);
+    return j >= 0 ? res->metrics[replicate].m[j].value : NAN;
+}
+
+carcer_status carcer_results_write(const carcer_results *res, const char *dir,
+                                   carcer_diag *diag)
+{
+    cc_outset o;
+    if (cc_outset_open(&o, dir) != 0) {
+        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
+                    strerror(errno));
+        return CARCER_IO;
+    }
+    const cc_scenario *s = res->s;
+    int multi = res->k > 1;
+    carcer_status st = CARCER_OK;
+    const char *failed_name = NULL;
+
+    if (res->ts) {
+        cc_buf b = {0};
+        cc_output_ts_header(&b, multi);
+        for (int r = 0; r < res->k; r++)
+            cc_buf_append(&b, res->ts[r], strlen(res->ts[r]));
+        if (b.failed)
+            st = CARCER_NOMEM;
+        else if (cc_outset_stage(&o, "timeseries.csv", b.data, b.len) != 0)
+            failed_name = "timeseries.csv";
+        cc_buf_free(&b);
+    }
+    char *json = NULL, *reps = NULL;
+    if (st == CARCER_OK && !failed_name) {
+        json = cc_output_summary_json(s, res->seed, res->metrics, res->k);
+        if (!json)
+            st = CARCER_NOMEM;
+        else if (cc_outset_stage(&o, "summary.json", json, strlen(json)) != 0)
+            failed_name = "summary.json";
+    }
+    if (st == CARCER_OK && !failed_name && multi) {
+        reps = cc_output_replicates_csv(res->metrics, res->k);
+        if (!reps)
+            st = CARCER_NOMEM;
+        else if (cc_outset_stage(&o, "replicates.csv", reps, strlen(reps)) != 0)
+            failed_name = "replicates.csv";
+    }
+    if (st == CARCER_OK && !failed_name) {
+        char *text = cc_asprintf("# carcer %s: the scenario as run, every default filled in\n%s",
+                                 CARCER_VERSION, res->resolved);
+        if (!text)
+            st = CARCER_NOMEM;
+        else if (cc_outset_stage(&o, "scenario.resolved.yaml", text, strlen(text)) != 0)
+            failed_name = "scenario.resolved.yaml";
+        free(text);
+    }
+    if (st == CARCER_OK && failed_name)
+        st = CARCER_IO;
+    if (failed_name)
+        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot write %s: %s", failed_name,
+                    strerror(errno));
+    if (st == CARCER_OK && cc_outset_commit(&o) != 0) {
+        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot rename the results into place: %s",
+                    strerror(errno));
+        st = CARCER_IO;
+    }
+    cc_outset_close(&o);
+    free(json);
+    free(reps);
+    return st;
+}

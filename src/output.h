@@ -1,0 +1,56 @@
+/* output.h - the files a run writes: timeseries.csv, summary.json,
+ * replicates.csv and scenario.resolved.yaml.
+ *
+ * The CSV columns come from one table (output.c) that gives both the header
+ * and the row writer. summary.json is built as a libfyaml document from the
+ * metric keys (a dotted key becomes nested objects) and emitted as JSON.
+ * Every file of a run is staged as a temporary in the output folder and the
+ * set is renamed into place only when all of it is written (cc_outset).
+ */
+#ifndef CARCER_OUTPUT_H
+#define CARCER_OUTPUT_H
+
+#include <stddef.h>
+
+#include "metrics.h"
+#include "sim.h"
+#include "util.h"
+
+/* Append the CSV header of timeseries.csv (with a leading `replicate`
+ * column when with_replicate). */
+void cc_output_ts_header(cc_buf *b, int with_replicate);
+
+/* Append the rows of days [0, days) of one replicate. */
+void cc_output_ts_rows(cc_buf *b, const cc_scenario *s, const cc_ts_row *rows, int32_t days,
+                       int replicate, int with_replicate);
+
+/* summary.json text (malloc'd) for K replicates' metrics; with K > 1 each
+ * metric becomes {mean, sd, q05, q50, q95}. NULL when out of memory. */
+char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metrics *reps,
+                             int k);
+
+/* replicates.csv text: one row of scalars per replicate. */
+char *cc_output_replicates_csv(const cc_metrics *reps, int k);
+
+/* A JSON/YAML document node for a double: integers print without a
+ * fraction, others with the shortest text that reads back the same value. */
+void cc_format_number(double v, char out[32]);
+
+/* A set of files staged as temporaries in one folder. */
+typedef struct cc_outset {
+    char *dir;
+    int n;
+    char *tmp[16];
+    char *final[16];
+} cc_outset;
+
+/* Create dir (one level) if missing; 0 or -1 with errno. */
+int cc_outset_open(cc_outset *o, const char *dir);
+/* Stage `len` bytes as file `name` of the folder; 0 or -1 with errno. */
+int cc_outset_stage(cc_outset *o, const char *name, const char *data, size_t len);
+/* Rename every staged file into place; 0 or -1 with errno. */
+int cc_outset_commit(cc_outset *o);
+/* Remove every staged temporary (safe after commit) and free. */
+void cc_outset_close(cc_outset *o);
+
+#endif
