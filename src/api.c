@@ -22,23 +22,7 @@
 #include "sim.h"
 #include "util.h"
 
-struct carcer_diag {
-    cc_diag d;
-    char *formatted[CC_DIAG_MAX];
-};
-
-struct carcer_scenario {
-    cc_scenario *s;
-};
-
-struct carcer_results {
-    const cc_scenario *s; /* borrowed: the scenario outlives its results */
-    char *resolved;       /* the scenario as run */
-    uint64_t seed;
-    int k;
-    cc_metrics *metrics; /* [k] */
-    char **ts;           /* [k] CSV rows of each replicate, or NULL */
-};
+#include "api_internal.h"
 
 const char *carcer_status_text(carcer_status st)
 {

@@ -141,6 +141,30 @@ CARCER_API const char *carcer_results_metric_key(const carcer_results *res, size
 CARCER_API double carcer_results_metric(const carcer_results *res, const char *key,
                                         int replicate);
 
+/* ---- paired comparison ---------------------------------------------------- */
+
+typedef struct carcer_comparison carcer_comparison;
+
+/* Run scenarios[0] (the baseline) and each alternative with the same seed
+ * (the baseline's, or opt->seed) and the same replicates: replicate i of
+ * every scenario draws from the same random streams wherever the scenarios
+ * agree (common random numbers), so the paired difference
+ * alternative - baseline of replicate i reflects the change, not the dice.
+ * The scenarios must outlive the comparison. */
+CARCER_API carcer_status carcer_compare(const carcer_scenario *const *scenarios, int n,
+                                        const carcer_run_options *opt, carcer_diag *diag,
+                                        carcer_comparison **out);
+CARCER_API void carcer_comparison_free(carcer_comparison *c);
+
+/* Write compare.csv (per metric and scenario: mean, q05, q50, q95 of the
+ * level and of the paired difference from the baseline) and compare.json
+ * into dir, staged and renamed like carcer_results_write. */
+CARCER_API carcer_status carcer_comparison_write(const carcer_comparison *c, const char *dir,
+                                                 carcer_diag *diag);
+
+/* The results of scenario i (0 = baseline), owned by the comparison. */
+CARCER_API const carcer_results *carcer_comparison_results(const carcer_comparison *c, int i);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,8 @@
  *
  *   carcer run [SCENARIO] [-o DIR] [--seed N] [--replicates K] [--threads T]
  *              [--set key.path=value ...] [--quiet]
+ *   carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]
+ *                  [--threads T] [--quiet]
  *   carcer check SCENARIO [--set ...]
  *   carcer schema
  *   carcer version
@@ -42,6 +44,8 @@ static void install_signals(void)
 static const char usage_text[] =
     "usage: carcer run [SCENARIO] [-o DIR] [--seed N] [--replicates K] [--threads T]\n"
     "                  [--set key.path=value ...] [--quiet]\n"
+    "       carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]\n"
+    "                      [--threads T] [--quiet]\n"
     "       carcer check SCENARIO [--set key.path=value ...]\n"
     "       carcer schema\n"
     "       carcer version\n"
@@ -49,6 +53,8 @@ static const char usage_text[] =
     "run     simulate SCENARIO (the embedded Cambodia 2017-2021 default when omitted)\n"
     "        and write timeseries.csv, summary.json, scenario.resolved.yaml into DIR\n"
     "        (default: out)\n"
+    "compare run every scenario with the same seed and replicates (common random\n"
+    "        numbers) and write compare.csv and compare.json into DIR (default: out)\n"
     "check   validate SCENARIO and print it with every default filled in\n"
     "schema  print the scenario reference (Markdown)\n";
 
@@ -296,6 +302,74 @@ done:
     return status;
 }
 
+static int cmd_compare(int argc, char **argv)
+{
+    cli c = {0};
+    const char **pos = calloc((size_t)argc, sizeof *pos);
+    if (!pos)
+        return EXIT_INPUT;
+    int npos = 0;
+    int rc = parse_options(argc, argv, &c, pos, &npos, argc);
+    if (rc) {
+        free(pos);
+        return rc;
+    }
+    if (npos < 2) {
+        free(pos);
+        free(c.sets);
+        return usage_error("compare needs a baseline and at least one alternative%s", "");
+    }
+    const char *dir = c.out ? c.out : "out";
+    carcer_diag *diag = carcer_diag_new();
+    carcer_scenario **sc = calloc((size_t)npos, sizeof *sc);
+    carcer_comparison *cmp = NULL;
+    int status = 0;
+    for (int i = 0; i < npos; i++)
+        if (carcer_scenario_load(pos[i], c.sets, c.nsets, diag, &sc[i]) != CARCER_OK)
+            status = EXIT_INPUT;
+    if (status) {
+        print_diag(diag);
+        goto done;
+    }
+    carcer_run_options opt = carcer_run_options_default();
+    opt.seed = c.seed;
+    opt.replicates = (int)c.replicates;
+    opt.threads = (int)c.threads;
+    opt.stop = &stop_signal;
+    progress_state ps = {0, -1};
+    if (!c.quiet && isatty(STDERR_FILENO)) {
+        opt.progress = progress;
+        opt.progress_ctx = &ps;
+    }
+    install_signals();
+    carcer_status st =
+        carcer_compare((const carcer_scenario *const *)sc, npos, &opt, diag, &cmp);
+    if (ps.shown)
+        fputs("\r\033[K", stderr);
+    if (st == CARCER_OK && !stop_signal)
+        st = carcer_comparison_write(cmp, dir, diag);
+    if (stop_signal) {
+        fprintf(stderr, "carcer: interrupted; nothing was written to %s\n", dir);
+        status = 128 + (int)stop_signal;
+    } else if (st != CARCER_OK) {
+        print_diag(diag);
+        fprintf(stderr, "carcer: %s\n", carcer_status_text(st));
+        status = EXIT_INPUT;
+    } else if (!c.quiet) {
+        printf("Comparison of %d scenarios written to %s/compare.csv and compare.json\n", npos,
+               dir);
+    }
+done:
+    carcer_comparison_free(cmp);
+    for (int i = 0; i < npos; i++)
+        carcer_scenario_free(sc[i]);
+    free(sc);
+    carcer_diag_free(diag);
+    free(pos);
+    free(c.sets);
+    return status;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     cli c = {0};
@@ -337,6 +411,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

@@ -1,0 +1,250 @@
+/* compare.c - paired comparison of scenarios with common random numbers.
+ *
+ * Every scenario runs the same replicates with the same seed. Because random
+ * streams belong to entities (a person by the day and order of arrival, a
+ * cell, the daily arrest process) and not to the order of computation,
+ * replicate i of two scenarios that differ in one policy draws the same
+ * numbers for everything the policy does not touch. The difference
+ * alternative_i - baseline_i then has far less variance than the difference
+ * of two independent runs; tests/test_compare.c measures by how much.
+ *
+ * Output: compare.csv, one row per (metric, scenario) with the level's mean,
+ * q05, q50, q95 and the same for the paired difference from the baseline;
+ * compare.json, the same as nested objects.
+ */
+#include <errno.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_internal.h"
+#include "output.h"
+#include "util.h"
+
+struct carcer_comparison {
+    int n;
+    carcer_results **res; /* [n], res[0] the baseline */
+};
+
+carcer_status carcer_compare(const carcer_scenario *const *scenarios, int n,
+                             const carcer_run_options *opt_in, carcer_diag *diag,
+                             carcer_comparison **out)
+{
+    *out = NULL;
+    if (n < 1)
+        return CARCER_INPUT;
+    carcer_run_options opt = opt_in ? *opt_in : carcer_run_options_default();
+    /* one seed and one number of replicates for all: the baseline's unless
+     * the caller sets them */
+    if (opt.seed < 0)
+        opt.seed = (int64_t)scenarios[0]->s->seed;
+    if (opt.replicates <= 0)
+        opt.replicates = scenarios[0]->s->replicates;
+    opt.keep_timeseries = 0;
+    carcer_comparison *c = calloc(1, sizeof *c);
+    if (!c || !(c->res = calloc((size_t)n, sizeof *c->res))) {
+        free(c);
+        return CARCER_NOMEM;
+    }
+    c->n = n;
+    for (int i = 0; i < n; i++) {
+        carcer_status st = carcer_run(scenarios[i], &opt, diag, &c->res[i]);
+        if (st != CARCER_OK) {
+            carcer_comparison_free(c);
+            return st;
+        }
+    }
+    *out = c;
+    return CARCER_OK;
+}
+
+void carcer_comparison_free(carcer_comparison *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++)
+        carcer_results_free(c->res[i]);
+    free(c->res);
+    free(c);
+}
+
+const carcer_results *carcer_comparison_results(const carcer_comparison *c, int i)
+{
+    return c && i >= 0 && i < c->n ? c->res[i] : NULL;
+}
+
+/* mean, q05, q50, q95 of x[0..k) (sorted in place); sd as well */
+typedef struct stats5 {
+    double mean, sd, q05, q50, q95;
+} stats5;
+
+static stats5 summarise(double *x, int k)
+{
+    stats5 s;
+    gsl_sort(x, 1, (size_t)k);
+    s.mean = gsl_stats_mean(x, 1, (size_t)k);
+    s.sd = k > 1 ? gsl_stats_sd(x, 1, (size_t)k) : 0.0;
+    s.q05 = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.05);
+    s.q50 = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.50);
+    s.q95 = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.95);
+    return s;
+}
+
+static double value_of(const carcer_results *r, int rep, const char *key, size_t hint)
+{
+    const cc_metrics *m = &r->metrics[rep];
+    if (hint < m->n && strcmp(m->m[hint].key, key) == 0)
+        return m->m[hint].value;
+    long j = cc_metrics_find(m, key);
+    return j >= 0 ? m->m[j].value : NAN;
+}
+
+static void csv_stats(cc_buf *b, stats5 s, int have)
+{
+    char t[4][32];
+    double v[4] = {s.mean, s.q05, s.q50, s.q95};
+    for (int i = 0; i < 4; i++) {
+        if (have)
+            cc_format_number(v[i], t[i]);
+        else
+            t[i][0] = '\0';
+        cc_buf_printf(b, ",%s", t[i]);
+    }
+}
+
+static struct fy_node *num(struct fy_document *doc, double v)
+{
+    char t[32];
+    cc_format_number(v, t);
+    return fy_node_create_scalar_copy(doc, t, strlen(t));
+}
+
+static struct fy_node *stats_node(struct fy_document *doc, stats5 s)
+{
+    struct fy_node *m = fy_node_create_mapping(doc);
+    const char *names[5] = {"mean", "sd", "q05", "q50", "q95"};
+    double v[5] = {s.mean, s.sd, s.q05, s.q50, s.q95};
+    for (int i = 0; i < 5; i++)
+        fy_node_mapping_append(m, fy_node_create_scalar_copy(doc, names[i], strlen(names[i])),
+                               num(doc, v[i]));
+    return m;
+}
+
+static int append(struct fy_document *doc, struct fy_node *map, const char *key,
+                  struct fy_node *v)
+{
+    return v ? fy_node_mapping_append(map, fy_node_create_scalar_copy(doc, key, strlen(key)), v)
+             : -1;
+}
+
+carcer_status carcer_comparison_write(const carcer_comparison *c, const char *dir,
+                                      carcer_diag *diag)
+{
+    const carcer_results *base = c->res[0];
+    int k = base->k;
+    double *x = malloc(sizeof *x * (size_t)k), *d = malloc(sizeof *d * (size_t)k);
+    cc_buf csv = {0};
+    struct fy_document *doc = fy_document_create(NULL);
+    carcer_status st = CARCER_OK;
+    if (!x || !d || !doc) {
+        st = CARCER_NOMEM;
+        goto out;
+    }
+    struct fy_node *root = fy_node_create_mapping(doc);
+    fy_document_set_root(doc, root);
+    append(doc, root, "replicates", num(doc, k));
+    append(doc, root, "seed", num(doc, (double)base->seed));
+    struct fy_node *list = fy_node_create_sequence(doc);
+    append(doc, root, "scenarios", list);
+
+    cc_buf_printf(&csv, "metric,scenario,mean,q05,q50,q95,diff_mean,diff_q05,diff_q50,diff_q95\n");
+    const cc_metrics *keys = &base->metrics[0];
+    struct fy_node **metrics_of = calloc((size_t)c->n, sizeof *metrics_of);
+    if (!metrics_of) {
+        st = CARCER_NOMEM;
+        goto out;
+    }
+    for (int i = 0; i < c->n; i++) {
+        struct fy_node *sc = fy_node_create_mapping(doc);
+        char *q = cc_asprintf("\"%s\"", c->res[i]->s->name);
+        /* names are plain text; quote so "2018" stays a string */
+        for (char *p = q ? q + 1 : NULL; p && p[1]; p++)
+            if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+                *p = '_';
+        append(doc, sc, "scenario", q ? fy_node_build_from_string(doc, q, strlen(q)) : NULL);
+        free(q);
+        append(doc, sc, "baseline", fy_node_create_scalar_copy(doc, i ? "false" : "true",
+                                                                 i ? 5 : 4));
+        metrics_of[i] = fy_node_create_mapping(doc);
+        append(doc, sc, "metrics", metrics_of[i]);
+        fy_node_sequence_append(list, sc);
+    }
+    for (size_t m = 0; m < keys->n; m++) {
+        const char *key = keys->m[m].key;
+        for (int i = 0; i < c->n; i++) {
+            const carcer_results *r = c->res[i];
+            int have = 1, ndiff = 0;
+            for (int rep = 0; rep < k; rep++) {
+                x[rep] = value_of(r, rep, key, m);
+                double b = value_of(base, rep, key, m);
+                if (isnan(x[rep]))
+                    have = 0;
+                else if (!isnan(b))
+                    d[ndiff++] = x[rep] - b;
+            }
+            if (!have)
+                continue;
+            stats5 level = summarise(x, k);
+            stats5 diff = summarise(d, ndiff);
+            cc_buf_printf(&csv, "%s,", key);
+            /* scenario names may hold commas: quote them */
+            cc_buf_printf(&csv, "\"");
+            for (const char *p = r->s->name; *p; p++)
+                cc_buf_printf(&csv, *p == '"' ? "\"\"" : "%c", *p);
+            cc_buf_printf(&csv, "\"");
+            csv_stats(&csv, level, 1);
+            csv_stats(&csv, diff, ndiff == k);
+            cc_buf_printf(&csv, "\n");
+            struct fy_node *entry = fy_node_create_mapping(doc);
+            append(doc, entry, "level", stats_node(doc, level));
+            if (ndiff == k)
+                append(doc, entry, "difference", stats_node(doc, diff));
+            append(doc, metrics_of[i], key, entry);
+        }
+    }
+    free(metrics_of);
+    char *json = fy_emit_document_to_string(
+        doc, (enum fy_emitter_cfg_flags)(FYECF_MODE_JSON | FYECF_INDENT_2));
+    if (!json || csv.failed) {
+        free(json);
+        st = CARCER_NOMEM;
+        goto out;
+    }
+    cc_outset o;
+    if (cc_outset_open(&o, dir) != 0) {
+        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
+                    strerror(errno));
+        free(json);
+        st = CARCER_IO;
+        goto out;
+    }
+    if (cc_outset_stage(&o, "compare.csv", csv.data, csv.len) != 0 ||
+        cc_outset_stage(&o, "compare.json", json, strlen(json)) != 0 ||
+        cc_outset_commit(&o) != 0) {
+        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot write the comparison: %s",
+                    strerror(errno));
+        st = CARCER_IO;
+    }
+    cc_outset_close(&o);
+    free(json);
+out:
+    if (doc)
+        fy_document_destroy(doc);
+    cc_buf_free(&csv);
+    free(x);
+    free(d);
+    return st;
+}
