@@ -141,6 +141,14 @@ CARCER_API const char *carcer_results_metric_key(const carcer_results *res, size
 CARCER_API double carcer_results_metric(const carcer_results *res, const char *key,
                                         int replicate);
 
+/* ---- report ------------------------------------------------------------------ */
+
+/* One self-contained HTML file (inline SVG charts, no script, printable)
+ * from the output folder of a run: key figures, people in custody by state,
+ * occupancy by facility, infections, person-years by offense and poverty. */
+CARCER_API carcer_status carcer_report_write(const char *dir, const char *out_path,
+                                             carcer_diag *diag);
+
 /* ---- paired comparison ---------------------------------------------------- */
 
 typedef struct carcer_comparison carcer_comparison;

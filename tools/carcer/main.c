@@ -6,6 +6,7 @@
  *   carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]
  *                  [--threads T] [--quiet]
  *   carcer check SCENARIO [--set ...]
+ *   carcer report DIR [-o FILE.html]
  *   carcer schema
  *   carcer version
  *
@@ -47,6 +48,7 @@ static const char usage_text[] =
     "       carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]\n"
     "                      [--threads T] [--quiet]\n"
     "       carcer check SCENARIO [--set key.path=value ...]\n"
+    "       carcer report DIR [-o FILE.html]\n"
     "       carcer schema\n"
     "       carcer version\n"
     "\n"
@@ -56,6 +58,8 @@ static const char usage_text[] =
     "compare run every scenario with the same seed and replicates (common random\n"
     "        numbers) and write compare.csv and compare.json into DIR (default: out)\n"
     "check   validate SCENARIO and print it with every default filled in\n"
+    "report  one self-contained HTML page from the results in DIR\n"
+    "        (default: DIR/report.html)\n"
     "schema  print the scenario reference (Markdown)\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -402,6 +406,36 @@ static int cmd_check(int argc, char **argv)
     return status;
 }
 
+static int cmd_report(int argc, char **argv)
+{
+    cli c = {0};
+    const char *pos[1];
+    int npos = 0;
+    int rc = parse_options(argc, argv, &c, pos, &npos, 1);
+    free(c.sets);
+    if (rc)
+        return rc;
+    if (npos != 1)
+        return usage_error("report needs the output folder of a run%s", "");
+    size_t n = strlen(pos[0]) + 16;
+    char *def = malloc(n);
+    if (!def)
+        return EXIT_INPUT;
+    snprintf(def, n, "%s/report.html", pos[0]);
+    const char *out = c.out ? c.out : def;
+    carcer_diag *diag = carcer_diag_new();
+    int status = 0;
+    if (carcer_report_write(pos[0], out, diag) != CARCER_OK) {
+        print_diag(diag);
+        status = EXIT_INPUT;
+    } else if (!c.quiet) {
+        printf("Report written to %s\n", out);
+    }
+    carcer_diag_free(diag);
+    free(def);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     /* GSL's error handler is process-wide; the library checks return codes */
@@ -413,6 +447,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
