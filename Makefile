@@ -18,7 +18,7 @@ build: deps
 
 run: build
 	@./$(BUILD)/carcer run -o $(OUT)
-	@./$(BUILD)/carcer summary $(OUT)
+	@./$(BUILD)/carcer report $(OUT)
 
 test-plain: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -37,6 +37,19 @@ bench: build
 docs: build
 	@./$(BUILD)/carcer schema --markdown > docs/scenario-reference.md.tmp && \
 	  mv docs/scenario-reference.md.tmp docs/scenario-reference.md
+
+# Line and branch coverage of src/ (gcovr); fails under the floor.
+COVERAGE_FLOOR ?= 85
+coverage:
+	@bash scripts/install-deps.sh gcovr
+	@cmake -S . -B build-cov -DCMAKE_BUILD_TYPE=Debug -DCARCER_COVERAGE=ON >/dev/null
+	@cmake --build build-cov -j $(JOBS)
+	@find build-cov -name '*.gcda' -delete
+	@cd build-cov && ctest --output-on-failure -j $(JOBS)
+	@mkdir -p build-cov/coverage
+	@gcovr --root . --filter 'src/' --object-directory build-cov \
+	  --html-details build-cov/coverage/index.html --txt build-cov/coverage/summary.txt \
+	  --print-summary --fail-under-line $(COVERAGE_FLOOR)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-cov
