@@ -18,6 +18,9 @@
 
 double cc_dist_sample(gsl_rng *r, const cc_dist *d);
 double cc_dist_sample_residual(gsl_rng *r, const cc_dist *d);
+/* The whole stay of someone found in a stock (length-biased, density
+ * l f(l) / mean); residual = (1 - U) x this, time already spent = U x this. */
+double cc_dist_sample_length_biased(gsl_rng *r, const cc_dist *d);
 
 /* Fill in d->mean from the parameters. */
 void cc_dist_compute_mean(cc_dist *d);

@@ -1,0 +1,81 @@
+/* people.h - the person store: every agent ever seen, struct-of-arrays.
+ *
+ * A person is a dense index (int32) into parallel arrays, so the hot loops of
+ * the engine (events, deaths, transfers, policies selecting people) read only
+ * the fields they need. People are never removed: a released person keeps
+ * their record (and attributes) for a possible re-arrest. About 61 bytes per
+ * person: 4 million records take ~250 MB.
+ *
+ * Time fields are day offsets from the scenario start (day 0); day -k means
+ * k days before the start (people present on day 0).
+ */
+#ifndef CARCER_PEOPLE_H
+#define CARCER_PEOPLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rng.h"
+
+/* Bits of flags[]. */
+enum cc_person_flag {
+    CC_PF_FEMALE = 1,
+    CC_PF_POOR = 2,      /* cannot pay a bribe or bail */
+    CC_PF_RISK = 4,      /* comorbidity (disease model) */
+    CC_PF_LEGAL_AID = 8, /* covered by legal aid in the current case */
+    CC_PF_CHILD = 16,    /* a child living with the mother */
+    CC_PF_HAS_CHILD = 32 /* a woman who brings a child into custody */
+};
+
+#define CC_NO_FACILITY (-1)
+#define CC_NO_PERSON (-1)
+
+typedef struct cc_people_store {
+    int32_t n, cap;
+    float *age0;          /* age in years on day 0: age on day d = age0 + d / 365.25 */
+    uint32_t *w0, *w1;    /* identity of the person's random streams */
+    uint32_t *gen;        /* generation: calendar entries of older generations are stale */
+    int32_t *due;         /* day the pending justice event fires (may lie beyond the
+                           * horizon), -1 when none */
+    int32_t *case_start;  /* day of the current case's arrest (or first custody) */
+    int32_t *seg_start;   /* day the current state began (detention time accrues) */
+    int32_t *served;      /* days detained in the current case before seg_start */
+    int32_t *aux;         /* trial day while on bail at the legal limit; sentence
+                           * length (days) once convicted */
+    int16_t *facility;    /* CC_NO_FACILITY when not in custody */
+    int32_t *cell;        /* cell within the facility */
+    int32_t *fpos, *cpos; /* positions in the facility and cell member arrays */
+    int32_t *link;        /* mother <-> child, CC_NO_PERSON when none */
+    uint16_t *priors;     /* prior arrests (saturates) */
+    uint16_t *ncase;      /* cases (arrests) in this run: keys the case's streams */
+    uint8_t *offense;     /* offense class of the current case */
+    uint8_t *state;       /* cc_state */
+    uint8_t *flags;       /* cc_person_flag bits */
+} cc_people_store;
+
+/* Reserve room for `cap` people (address space only; pages are touched as
+ * people are added). Returns 0 or -1 (out of memory). */
+int cc_people_init(cc_people_store *P, int32_t cap);
+void cc_people_free(cc_people_store *P);
+
+/* Append a person with all fields reset (not in custody, state released,
+ * no event, no link). Returns the index, or -1 when out of memory. */
+int32_t cc_people_add(cc_people_store *P, uint32_t w0, uint32_t w1);
+
+/* Stream of person p for a purpose in its current case (seq = the case
+ * number, plus `sub` for several draws of one purpose in one case). */
+static inline cc_stream_id cc_people_stream(const cc_people_store *P, int32_t p, uint32_t purpose,
+                                            uint32_t sub)
+{
+    cc_stream_id id = {P->w0[p], P->w1[p],
+                       (purpose << 24) | ((((uint32_t)P->ncase[p] << 4) | (sub & 15u)) & 0xFFFFFFu)};
+    return id;
+}
+
+static inline double cc_people_age(const cc_people_store *P, int32_t p, int32_t day)
+{
+    return (double)P->age0[p] + day / 365.25;
+}
+
+#endif

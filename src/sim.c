@@ -1,0 +1,423 @@
+/* sim.c - one replicate, day by day (see sim.h).
+ *
+ * cc_sim_step is the one place that fixes the order of a day:
+ *   (1) policies that take effect (cc_policy_apply),
+ *   (2) scheduled justice events due today (the day's calendar bucket),
+ *   (3) arrests and re-arrests (first arrests and direct admissions drawn
+ *       today, re-arrests from the calendar), then transfers of people out
+ *       of facilities above the transfer occupancy, then any justice event
+ *       that today's arrivals made due today (zero-day stages),
+ *   (4)+(5) transmission and disease progression (cc_disease_step), then
+ *       background deaths in custody,
+ *   (6) recording: one row per facility and one for the system; person-days
+ *       are accumulated from the counts of the day, never by visiting
+ *       people.
+ * Daily work is proportional to the day's events plus the number of
+ * facilities and states.
+ */
+#include "sim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dist.h"
+#include "justice.h"
+#include "sim_internal.h"
+
+static const char *const state_name[CC_ST_COUNT] = {
+    "police", "pretrial", "bail", "appeal", "sentenced", "rehab", "released", "dead"};
+
+static const char *const type_name[3] = {"police", "prison", "rehab"};
+
+/* ==== POLICY HOOK =========================================================
+ * Step (1) of a day. A no-op until the policy module (src/policy.c) provides
+ * cc_policy_apply; the policy engineer deletes this definition then. */
+int cc_policy_apply(cc_sim *sim, int32_t day, cc_diag *diag)
+{
+    (void)sim;
+    (void)day;
+    (void)diag;
+    return 0;
+}
+/* ==== end of POLICY HOOK ================================================= */
+
+/* Room for everyone expected to enter: the initial populations and the
+ * expected first arrests and direct admissions, with slack; the store grows
+ * beyond it if needed. Reserving address space touches no page. */
+static int32_t expected_people(const cc_scenario *s)
+{
+    double n = 1024;
+    for (int f = 0; f < s->nfacilities; f++)
+        n += (double)s->facility[f].population;
+    for (int32_t d = 0; d < s->days; d++) {
+        n += cc_schedule_at(&s->arrests_per_day, d);
+        if (s->direct_rehab_per_day.n > 0)
+            n += cc_schedule_at(&s->direct_rehab_per_day, d);
+    }
+    n *= 1.05 + s->people.female * s->people.with_child;
+    return n > INT32_MAX / 2 ? INT32_MAX / 2 : (int32_t)n;
+}
+
+static double prison_population(const cc_sim *sim)
+{
+    double n = 0;
+    for (int f = 0; f < sim->fac.n; f++)
+        if (sim->s->facility[f].type == CC_FAC_PRISON)
+            n += sim->fac.f[f].n;
+    return n;
+}
+
+int cc_sim_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, cc_diag *diag,
+                  cc_sim **out)
+{
+    *out = NULL;
+    cc_sim *sim = calloc(1, sizeof *sim);
+    if (!sim)
+        goto oom;
+    sim->s = s;
+    sim->seed = seed;
+    sim->replicate = replicate;
+    sim->arrest_factor = 1.0;
+    sim->direct_factor = 1.0;
+    sim->court_speed = 1.0;
+    for (int o = 0; o < CC_MAX_OFFENSES; o++)
+        sim->bail[o] = s->bail.v[o];
+    sim->legal_aid = s->legal_aid;
+    sim->enforce_limit = s->enforce_legal_limit;
+    sim->direct_offense = 0;
+    for (int o = s->noffenses - 1; o >= 0; o--) /* the first drug class, misdemeanours first */
+        if (s->offense[o].drug && !s->offense[o].felony)
+            sim->direct_offense = o;
+    if (!s->offense[sim->direct_offense].drug)
+        for (int o = s->noffenses - 1; o >= 0; o--)
+            if (s->offense[o].drug)
+                sim->direct_offense = o;
+    sim->r = cc_rng_alloc();
+    size_t nrows = (size_t)(s->days > 0 ? s->days : 1) * (size_t)(s->nfacilities + 1);
+    size_t nf = (size_t)(s->nfacilities > 0 ? s->nfacilities : 1);
+    sim->rows = calloc(nrows, sizeof *sim->rows);
+    sim->drug_arrests_day = calloc((size_t)(s->days > 0 ? s->days : 1), sizeof(int32_t));
+    sim->occ_peak = calloc(nf, sizeof(double));
+    sim->occ_sum = calloc(nf, sizeof(double));
+    sim->occ_over = calloc(nf, sizeof(int32_t));
+    if (!sim->r || !sim->rows || !sim->drug_arrests_day || !sim->occ_peak || !sim->occ_sum ||
+        !sim->occ_over || cc_people_init(&sim->P, expected_people(s)) ||
+        cc_calendar_init(&sim->cal, s->days) || cc_facilities_init(&sim->fac, s))
+        goto oom;
+    if (cc_disease_create(s, seed, replicate, diag, &sim->disease))
+        goto fail;
+    cc_facilities_begin_day(&sim->fac, s, 0);
+    if (cc_justice_initial(sim, diag))
+        goto fail;
+    for (int f = 0; f < sim->fac.n; f++)
+        sim->population_start += sim->fac.f[f].n;
+    sim->population_peak = sim->population_start;
+    sim->prison_population_start = prison_population(sim);
+    *out = sim;
+    return 0;
+oom:
+    cc_diag_add(diag, s->file, 0, 0, "", NULL, "out of memory creating the simulation");
+fail:
+    cc_sim_free(sim);
+    return -1;
+}
+
+void cc_sim_free(cc_sim *sim)
+{
+    if (!sim)
+        return;
+    if (sim->policy && sim->policy_free)
+        sim->policy_free(sim->policy);
+    cc_disease_free(sim->disease);
+    cc_people_free(&sim->P);
+    cc_calendar_free(&sim->cal);
+    cc_facilities_free(&sim->fac);
+    cc_rng_free(sim->r);
+    free(sim->rows);
+    free(sim->drug_arrests_day);
+    free(sim->occ_peak);
+    free(sim->occ_sum);
+    free(sim->occ_over);
+    free(sim->ddeaths);
+    free(sim);
+}
+
+int32_t cc_sim_day(const cc_sim *sim) { return sim->day; }
+
+const cc_ts_row *cc_sim_rows(const cc_sim *sim) { return sim->rows; }
+
+/* Process today's calendar entries from index *i on; with `rearrests`
+ * false, re-arrests are skipped (they belong to step 3). */
+static void run_events(cc_sim *sim, int32_t day, uint32_t from, uint32_t to, int which)
+{
+    for (uint32_t i = from; i < to && i < sim->cal.b[day].n; i++) {
+        cc_event e = sim->cal.b[day].e[i]; /* re-read: the bucket may grow */
+        bool rearrest = cc_event_type(e) == CC_EV_REARREST;
+        if ((which == 0 && !rearrest) || (which == 1 && rearrest) || which == 2)
+            cc_justice_event(sim, e, day);
+    }
+}
+
+static void record(cc_sim *sim, int32_t day)
+{
+    const cc_scenario *s = sim->s;
+    int nf = sim->fac.n;
+    cc_ts_row *row = &sim->rows[(size_t)day * (size_t)(nf + 1)];
+    cc_ts_row *sys = &row[nf];
+    memset(sys, 0, sizeof *sys);
+    int64_t total = 0;
+    for (int f = 0; f < nf; f++) {
+        const cc_fac_state *fs = &sim->fac.f[f];
+        cc_ts_row *r = &row[f];
+        memset(r, 0, sizeof *r);
+        r->v[CC_TS_population] = fs->n;
+        r->v[CC_TS_police] = fs->state_n[CC_ST_POLICE];
+        r->v[CC_TS_pretrial] = fs->state_n[CC_ST_PRETRIAL];
+        r->v[CC_TS_appeal] = fs->state_n[CC_ST_APPEAL];
+        r->v[CC_TS_sentenced] = fs->state_n[CC_ST_SENTENCED];
+        r->v[CC_TS_rehab] = fs->state_n[CC_ST_REHAB];
+        r->v[CC_TS_children] = fs->children;
+        r->v[CC_TS_admissions] = fs->admissions;
+        r->v[CC_TS_releases] = fs->releases;
+        r->v[CC_TS_deaths_disease] = fs->deaths_disease;
+        r->v[CC_TS_deaths_other] = fs->deaths_other;
+        if (sim->disease) {
+            cc_disease_counts dc;
+            cc_disease_counts_get(sim->disease, f, &dc);
+            r->v[CC_TS_new_infections] = dc.new_infections;
+            r->v[CC_TS_active_infections] = dc.active_infections;
+            r->v[CC_TS_hospitalised] = dc.hospitalised;
+        }
+        r->capacity = fs->capacity;
+        for (int c = 0; c < CC_TS_NCOL; c++)
+            sys->v[c] += r->v[c];
+        sys->capacity += r->capacity;
+        total += fs->n;
+        for (int st = 0; st < CC_ST_COUNT; st++)
+            sim->person_days_state[st] += (double)fs->state_n[st];
+        sim->child_days += (double)fs->children;
+        double occ = cc_facility_occupancy(fs);
+        if (occ > sim->occ_peak[f])
+            sim->occ_peak[f] = occ;
+        sim->occ_sum[f] += occ;
+        sim->occ_over[f] += occ > 1.0;
+    }
+    /* the system row counts flows across the walls only */
+    sys->v[CC_TS_admissions] = sim->today_admissions;
+    sys->v[CC_TS_releases] = sim->today_releases;
+    sim->person_days_state[CC_ST_BAIL] += (double)sim->n_state[CC_ST_BAIL];
+    for (int o = 0; o < s->noffenses; o++)
+        sim->person_days_offense[o] += (double)sim->custody_offense[o];
+    sim->person_days_poor[0] += (double)sim->custody_poor[0];
+    sim->person_days_poor[1] += (double)sim->custody_poor[1];
+    if (total > sim->population_peak)
+        sim->population_peak = total;
+}
+
+int cc_sim_step(cc_sim *sim, cc_diag *diag)
+{
+    const cc_scenario *s = sim->s;
+    int32_t day = sim->day;
+    if (day >= s->days)
+        return 0;
+    sim->today_admissions = sim->today_releases = 0;
+    cc_facilities_reset_flows(&sim->fac);
+    cc_facilities_begin_day(&sim->fac, s, day);
+
+    /* (1) policies that take effect today */
+    if (cc_policy_apply(sim, day, diag))
+        return -1;
+    cc_facilities_begin_day(&sim->fac, s, day); /* capacities and closures may have changed */
+
+    /* (2) scheduled justice events due today */
+    run_events(sim, day, 0, UINT32_MAX, 0);
+    uint32_t done = sim->cal.b[day].n;
+
+    /* (3) arrests and re-arrests, transfers, and stages made due today */
+    cc_justice_arrests(sim, day);
+    run_events(sim, day, 0, done, 1);
+    cc_justice_transfers(sim, day);
+    run_events(sim, day, done, UINT32_MAX, 2);
+
+    /* (4) transmission and (5) disease progression and deaths */
+    if (sim->disease) {
+        sim->nddeaths = 0;
+        if (cc_disease_step(sim->disease, day, &sim->ddeaths, &sim->nddeaths, &sim->cddeaths)) {
+            cc_diag_add(diag, s->file, 0, 0, "disease", NULL, "disease step failed on day %d",
+                        (int)day);
+            return -1;
+        }
+        for (size_t i = 0; i < sim->nddeaths; i++)
+            cc_sim_kill(sim, (int32_t)sim->ddeaths[i], day, true);
+    }
+    cc_justice_deaths(sim, day);
+
+    /* (6) recording */
+    record(sim, day);
+    cc_calendar_drop(&sim->cal, day);
+#ifndef NDEBUG
+    if (cc_facilities_check(&sim->fac, &sim->P)) {
+        cc_diag_add(diag, s->file, 0, 0, "", NULL, "internal error: custody counts disagree on day %d",
+                    (int)day);
+        return -1;
+    }
+#endif
+    sim->day++;
+    if (sim->oom) {
+        cc_diag_add(diag, s->file, 0, 0, "", NULL, "out of memory on day %d", (int)day);
+        return -1;
+    }
+    return 0;
+}
+
+int cc_sim_run(cc_sim *sim, cc_diag *diag, void (*progress)(void *ctx, int day, int days),
+               void *ctx)
+{
+    while (sim->day < sim->s->days) {
+        if (cc_sim_step(sim, diag))
+            return -1;
+        if (progress)
+            progress(ctx, sim->day, sim->s->days);
+    }
+    return 0;
+}
+
+/* ---- metrics ----------------------------------------------------------- */
+
+static int year_of(int32_t date)
+{
+    char buf[11];
+    cc_date_format(date, buf);
+    return atoi(buf);
+}
+
+static bool is_date(int32_t date, const char *mmdd)
+{
+    char buf[11];
+    cc_date_format(date, buf);
+    return strcmp(buf + 5, mmdd) == 0;
+}
+
+int cc_sim_metrics(const cc_sim *sim, cc_metrics *m)
+{
+    const cc_scenario *s = sim->s;
+    int nf = sim->fac.n;
+    int32_t ran = sim->day;
+    int64_t pop_end = 0;
+    for (int f = 0; f < nf; f++)
+        pop_end += sim->fac.f[f].n;
+
+    /* composition of the prisons at the end (one pass over the detainees) */
+    double prison = 0, drug = 0, pretrial = 0, appeal = 0;
+    int64_t violations = sim->limit_violations;
+    double beyond = sim->days_beyond_limit;
+    for (int f = 0; f < nf; f++) {
+        const cc_fac_state *fs = &sim->fac.f[f];
+        for (int32_t i = 0; i < fs->n; i++) {
+            int32_t p = fs->members[i];
+            int st = sim->P.state[p];
+            if (st == CC_ST_PRETRIAL) { /* detentions still running past the limit */
+                int off = sim->P.offense[p];
+                double limit = s->offense[off].felony ? s->limit_felony_days
+                                                      : s->limit_misdemeanour_days;
+                double pre = ran - sim->P.seg_start[p];
+                if (pre > limit) {
+                    violations++;
+                    beyond += pre - limit;
+                }
+            }
+            if (s->facility[f].type != CC_FAC_PRISON)
+                continue;
+            prison++;
+            drug += s->offense[sim->P.offense[p]].drug;
+            pretrial += st == CC_ST_PRETRIAL;
+            appeal += st == CC_ST_APPEAL;
+        }
+    }
+
+    cc_metrics_add(m, (double)sim->arrests, "arrests");
+    cc_metrics_add(m, (double)sim->rearrests, "rearrests");
+    cc_metrics_add(m, (double)sim->bribes, "bribes");
+    cc_metrics_add(m, (double)sim->direct_admissions, "direct_admissions");
+    cc_metrics_add(m, (double)sim->population_start, "population_start");
+    cc_metrics_add(m, (double)pop_end, "population_end");
+    cc_metrics_add(m, (double)sim->population_peak, "population_peak");
+    cc_metrics_add(m, sim->prison_population_start > 0 ? prison / sim->prison_population_start - 1.0 : 0.0,
+                   "prison_growth");
+    cc_metrics_add(m, prison > 0 ? drug / prison : 0.0, "drug_share_end");
+    cc_metrics_add(m, prison > 0 ? pretrial / prison : 0.0, "pretrial_share_end");
+    cc_metrics_add(m, prison > 0 ? (pretrial + appeal) / prison : 0.0, "unconvicted_share_end");
+    cc_metrics_add(m, (double)violations, "pretrial_limit_violations");
+    cc_metrics_add(m, beyond, "pretrial_days_beyond_limit");
+    static const int shown[] = {CC_ST_POLICE, CC_ST_PRETRIAL, CC_ST_BAIL, CC_ST_APPEAL,
+                                CC_ST_SENTENCED, CC_ST_REHAB};
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+        cc_metrics_add(m, sim->person_days_state[shown[i]] / 365.25, "person_years.by_state.%s",
+                       state_name[shown[i]]);
+    for (int o = 0; o < s->noffenses; o++)
+        cc_metrics_add(m, sim->person_days_offense[o] / 365.25, "person_years.by_offense.%s",
+                       s->offense[o].name);
+    cc_metrics_add(m, sim->person_days_poor[1] / 365.25, "person_years.by_poor.poor");
+    cc_metrics_add(m, sim->person_days_poor[0] / 365.25, "person_years.by_poor.not_poor");
+    cc_metrics_add(m, sim->child_days, "child_days");
+    for (int f = 0; f < nf; f++) {
+        cc_metrics_add(m, sim->occ_peak[f], "occupancy.%s.peak", s->facility[f].name);
+        cc_metrics_add(m, ran > 0 ? sim->occ_sum[f] / ran : 0.0, "occupancy.%s.mean",
+                       s->facility[f].name);
+        cc_metrics_add(m, (double)sim->occ_over[f], "occupancy.%s.days_over_capacity",
+                       s->facility[f].name);
+    }
+    cc_metrics_add(m, (double)sim->deaths_other, "deaths.other");
+    cc_metrics_add(m, (double)sim->deaths_disease, "deaths.disease");
+    cc_metrics_add(m, (double)sim->releases_total, "releases");
+    for (int t = 0; t < 3; t++)
+        cc_metrics_add(m, (double)sim->admissions_by_type[t], "admissions.%s", type_name[t]);
+    double cost = sim->community_days * s->cost_community_per_day;
+    for (int st = 0; st < CC_ST_COUNT; st++)
+        cost += sim->person_days_state[st] * s->cost_per_day[st];
+    cc_metrics_add(m, cost, "cost");
+
+    /* yearly series and dated populations (calibration targets) */
+    if (ran > 0) {
+        const cc_ts_row *rows = sim->rows;
+        int y0 = year_of(s->start_date), y1 = year_of(s->start_date + ran - 1);
+        for (int y = y0; y <= y1; y++) {
+            double da = 0, ra = 0, dd = 0;
+            for (int32_t d = 0; d < ran; d++) {
+                if (year_of(s->start_date + d) != y)
+                    continue;
+                const cc_ts_row *row = &rows[(size_t)d * (size_t)(nf + 1)];
+                da += sim->drug_arrests_day[d];
+                dd += (double)row[nf].v[CC_TS_deaths_other];
+                for (int f = 0; f < nf; f++)
+                    if (s->facility[f].type == CC_FAC_REHAB)
+                        ra += (double)row[f].v[CC_TS_admissions];
+            }
+            cc_metrics_add(m, da, "arrests_drug.%d", y);
+            cc_metrics_add(m, ra, "rehab_admissions.%d", y);
+            cc_metrics_add(m, dd, "deaths_other.%d", y);
+        }
+        for (int32_t d = 0; d < ran; d++) {
+            int32_t date = s->start_date + d;
+            bool jan1 = is_date(date, "01-01");
+            char iso[11];
+            cc_date_format(date, iso);
+            const cc_ts_row *row = &rows[(size_t)d * (size_t)(nf + 1)];
+            if (jan1 || strcmp(iso, "2020-04-02") == 0) {
+                double pp = 0;
+                for (int f = 0; f < nf; f++)
+                    if (s->facility[f].type == CC_FAC_PRISON)
+                        pp += (double)row[f].v[CC_TS_population];
+                cc_metrics_add(m, pp, "prison_population.%s", iso);
+            }
+            if (jan1 || strcmp(iso, "2020-01-15") == 0)
+                for (int f = 0; f < nf; f++)
+                    cc_metrics_add(m, (double)row[f].v[CC_TS_population],
+                                   "facility_population.%s.%s", s->facility[f].name, iso);
+        }
+    }
+    if (sim->disease && cc_disease_metrics(sim->disease, m))
+        return -1;
+    return m->failed ? -1 : 0;
+}
