@@ -59,7 +59,25 @@ typedef struct cc_dist {
     /* what the user wrote (for printing back): a mask of given fields */
     unsigned spec_mask;
     double spec[4];
+    double *weight; /* empirical: the weights as written (w[] is normalised) */
 } cc_dist;
+
+/* spec_mask of a loaded cc_dist: the form written (low byte) and the unit
+ * it was written in (next byte); spec[0], spec[1] hold the two parameters
+ * of the form as written, in that unit. */
+enum cc_dist_form {
+    CC_DFORM_FIXED = 1,          /* value */
+    CC_DFORM_UNIFORM,            /* min, max */
+    CC_DFORM_EXPONENTIAL,        /* mean */
+    CC_DFORM_LOGNORMAL_MEDIAN_P90, /* median, p90 */
+    CC_DFORM_LOGNORMAL_MEAN_SD,  /* mean, sd */
+    CC_DFORM_GAMMA_MEAN_SD,      /* mean, sd */
+    CC_DFORM_GAMMA_SHAPE_SCALE,  /* shape, scale */
+    CC_DFORM_EMPIRICAL           /* bins */
+};
+enum cc_dist_unit { CC_DUNIT_DEFAULT = 0, CC_DUNIT_DAYS, CC_DUNIT_MONTHS, CC_DUNIT_YEARS };
+#define CC_DIST_FORM(d) ((d)->spec_mask & 0xffu)
+#define CC_DIST_UNIT(d) (((d)->spec_mask >> 8) & 0xffu)
 
 /* ---- schedules -------------------------------------------------------- */
 
@@ -82,10 +100,14 @@ typedef struct cc_offense {
 /* A per-offense value: the resolved value of each class. */
 typedef struct cc_per_offense {
     double v[CC_MAX_OFFENSES];
+    bool has_default; /* the file gave `default:` (or a single value) */
+    double def;       /* that default, printed back in the resolved scenario */
 } cc_per_offense;
 
 typedef struct cc_per_offense_dist {
     cc_dist d[CC_MAX_OFFENSES];
+    bool has_default;
+    cc_dist def;
 } cc_per_offense_dist;
 
 typedef struct cc_people {

@@ -1,0 +1,409 @@
+/* scenario.c - loading a scenario: YAML text -> validated, immutable
+ * struct cc_scenario (see scenario.h and schema.h).
+ *
+ * Steps: libfyaml builds the document (syntax errors, duplicate keys and bad
+ * indentation are collected from its diagnostics, with positions); anchors
+ * and aliases are refused, never resolved (a file of nested aliases grows
+ * exponentially); `--set` overrides edit the tree; the schema table parses
+ * and validates every key; facility references are resolved once every
+ * facility is known. All errors are collected and sorted in file order; the
+ * scenario is returned only when there are none.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedded.h"
+#include "schema.h"
+
+#ifndef CARCER_VERSION
+#define CARCER_VERSION "unknown"
+#endif
+
+/* libfyaml would print what it does not collect; the library never prints. */
+static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag;
+    (void)user;
+    (void)buf;
+    (void)len;
+}
+
+static struct fy_diag *collecting_diag(void)
+{
+    struct fy_diag_cfg cfg;
+    fy_diag_cfg_default(&cfg);
+    cfg.output_fn = quiet_output;
+    cfg.fp = NULL;
+    cfg.colorize = false;
+    struct fy_diag *d = fy_diag_create(&cfg);
+    if (d)
+        fy_diag_set_collect_errors(d, true);
+    return d;
+}
+
+/* ---- anchors and aliases ------------------------------------------------ */
+
+static void refuse_aliases(cc_yctx *ctx, struct fy_node *n, int depth)
+{
+    if (!n || depth > 256)
+        return;
+    if (fy_node_is_alias(n)) {
+        size_t len;
+        const char *t = fy_node_get_scalar(n, &len);
+        cc_yaml_error(ctx, n, "write the value out in full",
+                      "aliases are not supported, got '*%.*s'", (int)(t ? len : 0), t ? t : "");
+        return;
+    }
+    struct fy_anchor *a = fy_node_get_anchor(n);
+    if (a) {
+        size_t len;
+        const char *t = fy_anchor_get_text(a, &len);
+        cc_yaml_error(ctx, n, "remove the anchor and write values out in full",
+                      "anchors are not supported, got '&%.*s'", (int)(t ? len : 0), t ? t : "");
+    }
+    if (fy_node_is_mapping(n)) {
+        void *it = NULL;
+        struct fy_node_pair *p;
+        while ((p = fy_node_mapping_iterate(n, &it))) {
+            struct fy_node *k = fy_node_pair_key(p);
+            size_t len = 0;
+            const char *t = k && fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
+            char key[CC_MAX_NAME];
+            snprintf(key, sizeof key, "%.*s", t ? (int)(len < sizeof key ? len : sizeof key - 1) : 1,
+                     t ? t : "?");
+            refuse_aliases(ctx, k, depth + 1);
+            cc_yaml_push_key(ctx, key);
+            refuse_aliases(ctx, fy_node_pair_value(p), depth + 1);
+            cc_yaml_pop(ctx);
+        }
+    } else if (fy_node_is_sequence(n)) {
+        int count = fy_node_sequence_item_count(n);
+        for (int i = 0; i < count; i++) {
+            cc_yaml_push_index(ctx, i);
+            refuse_aliases(ctx, fy_node_sequence_get_by_index(n, i), depth + 1);
+            cc_yaml_pop(ctx);
+        }
+    }
+}
+
+/* ---- --set overrides ----------------------------------------------------- */
+
+static void set_error(cc_diag *diag, int index, int col, const char *path, const char *hint,
+                      const char *msg)
+{
+    cc_diag_add(diag, "--set", index, col, path, hint, "%s", msg);
+}
+
+/* The element of a list named by an index or by its `name`. */
+static struct fy_node *list_element(struct fy_node *seq, const char *seg)
+{
+    int count = fy_node_sequence_item_count(seq);
+    char *end;
+    long k = strtol(seg, &end, 10);
+    if (seg[0] && !*end)
+        return k >= 0 && k < count ? fy_node_sequence_get_by_index(seq, (int)k) : NULL;
+    for (int i = 0; i < count; i++) {
+        struct fy_node *e = fy_node_sequence_get_by_index(seq, i);
+        struct fy_node *nm = cc_yaml_get(e, "name");
+        size_t len;
+        const char *t = nm && fy_node_is_scalar(nm) ? fy_node_get_scalar(nm, &len) : NULL;
+        if (t && len == strlen(seg) && memcmp(t, seg, len) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Apply one "key.path=value" to the document. Returns 0 or -1 (reported). */
+static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const char *set,
+                     int index)
+{
+    const char *eq = strchr(set, '=');
+    if (!eq || eq == set) {
+        set_error(diag, index, 1, NULL, "write --set key.path=value", "expected key.path=value");
+        return -1;
+    }
+    size_t plen = (size_t)(eq - set);
+    char *path = malloc(plen + 1);
+    if (!path)
+        return -1;
+    memcpy(path, set, plen);
+    path[plen] = '\0';
+    const char *value = eq + 1;
+    int value_col = (int)plen + 2;
+    int rc = -1;
+    struct fy_node *node = fy_document_root(doc);
+    char *seg = path;
+    while (seg) {
+        char *dot = strchr(seg, '.');
+        if (dot)
+            *dot = '\0';
+        int col = (int)(seg - path) + 1;
+        /* the path so far, for messages */
+        char shown[512];
+        snprintf(shown, sizeof shown, "%.*s", (int)(seg - path) + (int)strlen(seg), set);
+        bool last = dot == NULL;
+        if (!seg[0]) {
+            set_error(diag, index, col, shown, NULL, "empty key in the path");
+            goto out;
+        }
+        if (fy_node_is_mapping(node)) {
+            struct fy_node_pair *p = fy_node_mapping_lookup_pair_by_simple_key(node, seg,
+                                                                               strlen(seg));
+            if (last) {
+                struct fy_node *v = value[0] ? fy_node_build_from_string(doc, value, FY_NT)
+                                             : NULL;
+                if (!v) {
+                    set_error(diag, index, value_col, shown, NULL,
+                              value[0] ? "the value is not valid YAML" : "missing value");
+                    goto out;
+                }
+                cc_yctx_add_set_node(ctx, v, index, value_col);
+                if (p) {
+                    fy_node_pair_set_value(p, v);
+                } else {
+                    struct fy_node *k = fy_node_create_scalar_copy(doc, seg, FY_NT);
+                    cc_yctx_add_set_node(ctx, k, index, col);
+                    fy_node_mapping_append(node, k, v);
+                }
+                rc = 0;
+                goto out;
+            }
+            struct fy_node *next = p ? fy_node_pair_value(p) : NULL;
+            if (!next || fy_node_is_null(next)) {
+                next = fy_node_create_mapping(doc);
+                cc_yctx_add_set_node(ctx, next, index, col);
+                if (p) {
+                    fy_node_pair_set_value(p, next);
+                } else {
+                    struct fy_node *k = fy_node_create_scalar_copy(doc, seg, FY_NT);
+                    cc_yctx_add_set_node(ctx, k, index, col);
+                    fy_node_mapping_append(node, k, next);
+                }
+            }
+            node = next;
+        } else if (fy_node_is_sequence(node)) {
+            struct fy_node *e = list_element(node, seg);
+            if (!e) {
+                char msg[256];
+                snprintf(msg, sizeof msg, "no list entry '%s' (by index from 0, or by name)",
+                         seg);
+                set_error(diag, index, col, shown, NULL, msg);
+                goto out;
+            }
+            if (last) {
+                struct fy_node *v = value[0] ? fy_node_build_from_string(doc, value, FY_NT)
+                                             : NULL;
+                if (!v) {
+                    set_error(diag, index, value_col, shown, NULL,
+                              value[0] ? "the value is not valid YAML" : "missing value");
+                    goto out;
+                }
+                cc_yctx_add_set_node(ctx, v, index, value_col);
+                fy_node_sequence_insert_before(node, e, v);
+                fy_node_free(fy_node_sequence_remove(node, e));
+                rc = 0;
+                goto out;
+            }
+            node = e;
+        } else {
+            char msg[256];
+            snprintf(msg, sizeof msg, "cannot set '%s' inside a single value", seg);
+            set_error(diag, index, col, shown,
+                      "to override one offense of a per-offense value, set the whole value",
+                      msg);
+            goto out;
+        }
+        seg = dot ? dot + 1 : NULL;
+    }
+out:
+    free(path);
+    return rc;
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+static void copy_name(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+int cc_scenario_load_text(const char *text, size_t len, const char *name,
+                          const char *const *sets, int nsets, cc_diag *diag, cc_scenario **out)
+{
+    *out = NULL;
+    if (!name)
+        name = "<scenario>";
+    int before = diag ? diag->count : 0;
+    cc_diag local;
+    if (!diag) {
+        cc_diag_init(&local);
+        diag = &local;
+    }
+    cc_scenario *s = calloc(1, sizeof *s);
+    struct fy_diag *fyd = collecting_diag();
+    struct fy_diag *scratch = collecting_diag();
+    struct fy_document *doc = NULL;
+    cc_yctx *ctx = NULL;
+    if (!s || !fyd || !scratch) {
+        cc_diag_add(diag, name, 0, 0, NULL, NULL, "out of memory");
+        goto done;
+    }
+    copy_name(s->file, sizeof s->file, name);
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+    cfg.diag = fyd;
+    doc = fy_document_build_from_string(&cfg, text, len);
+    /* syntax errors, duplicate keys, bad indentation: libfyaml's line and
+     * column of a collected error are 1-based */
+    void *it = NULL;
+    struct fy_diag_error *e;
+    int syntax = 0;
+    while ((e = fy_diag_errors_iterate(fyd, &it))) {
+        if (e->type < FYET_ERROR)
+            continue;
+        syntax++;
+        cc_diag_add(diag, name, e->line, e->column, NULL, NULL, "%s", e->msg);
+    }
+    struct fy_node *root = doc ? fy_document_root(doc) : NULL;
+    if (syntax)
+        goto done;
+    if (!root || fy_node_is_null(root)) {
+        cc_diag_add(diag, name, 1, 1, NULL, "a scenario needs at least name, start, days, "
+                                            "offenses and facilities",
+                    "the scenario is empty");
+        goto done;
+    }
+    ctx = cc_yctx_create(diag, name, doc, scratch, s);
+    if (!ctx) {
+        cc_diag_add(diag, name, 0, 0, NULL, NULL, "out of memory");
+        goto done;
+    }
+    refuse_aliases(ctx, root, 0);
+    if (!fy_node_is_mapping(root)) {
+        cc_yaml_error(ctx, root, "a scenario is a mapping of keys such as 'name: ...'",
+                      "expected a mapping at the top level, got %s",
+                      fy_node_is_sequence(root) ? "a list" : "a scalar");
+        goto done;
+    }
+    for (int i = 0; i < nsets; i++)
+        apply_set(ctx, diag, doc, sets[i], i + 1);
+    cc_yaml_parse_block(ctx, cc_schema_top(), fy_document_root(doc), s);
+    cc_yctx_finish(ctx);
+done:
+    cc_yctx_free(ctx);
+    if (doc)
+        fy_document_destroy(doc);
+    if (fyd)
+        fy_diag_destroy(fyd);
+    if (scratch)
+        fy_diag_destroy(scratch);
+    int failed = diag->count != before || !s;
+    if (diag != &local)
+        cc_diag_sort(diag);
+    else
+        cc_diag_clear(&local);
+    if (failed) {
+        cc_scenario_free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+int cc_scenario_load_file(const char *path, const char *const *sets, int nsets, cc_diag *diag,
+                          cc_scenario **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot open the scenario file");
+        return -1;
+    }
+    cc_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        cc_buf_append(&b, chunk, n);
+    int err = ferror(f);
+    fclose(f);
+    if (err || b.failed) {
+        cc_buf_free(&b);
+        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the scenario file");
+        return -1;
+    }
+    int rc = cc_scenario_load_text(b.data ? b.data : "", b.len, path, sets, nsets, diag, out);
+    cc_buf_free(&b);
+    return rc;
+}
+
+void cc_scenario_free(cc_scenario *s)
+{
+    if (!s)
+        return;
+    cc_schema_free_scenario(s);
+    free(s);
+}
+
+char *cc_scenario_resolved_yaml(const cc_scenario *s)
+{
+    struct fy_document *doc = fy_document_create(NULL);
+    if (!doc)
+        return NULL;
+    struct fy_node *root = cc_yaml_print_block(doc, s, cc_schema_top(), s);
+    fy_document_set_root(doc, root);
+    char *body = fy_emit_document_to_string(
+        doc, (enum fy_emitter_cfg_flags)(FYECF_MODE_BLOCK | FYECF_INDENT_2 | FYECF_WIDTH_INF |
+                                         FYECF_DOC_START_MARK_OFF));
+    fy_document_destroy(doc);
+    if (!body)
+        return NULL;
+    char *out = cc_asprintf("# scenario resolved by carcer %s: every default filled in\n%s",
+                            CARCER_VERSION, body);
+    free(body);
+    return out;
+}
+
+const char *cc_scenario_default_text(size_t *len)
+{
+    const struct cc_embedded *e = cc_embedded_find("scenarios/cambodia-2017.yaml");
+    if (!e)
+        return NULL;
+    if (len)
+        *len = e->len;
+    return e->data;
+}
+
+double cc_schedule_at(const cc_schedule *s, int32_t day)
+{
+    if (s->n <= 0)
+        return 0;
+    /* the last entry with from <= day; days before the first take value[0] */
+    int lo = 0, hi = s->n - 1;
+    while (lo < hi) {
+        int mid = lo + (hi - lo + 1) / 2;
+        if (s->from[mid] <= day)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return s->value[lo];
+}
+
+int cc_offense_index(const cc_scenario *s, const char *name)
+{
+    for (int i = 0; i < s->noffenses; i++)
+        if (strcmp(s->offense[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int cc_facility_index(const cc_scenario *s, const char *name)
+{
+    for (int i = 0; i < s->nfacilities; i++)
+        if (strcmp(s->facility[i].name, name) == 0)
+            return i;
+    return -1;
+}

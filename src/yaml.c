@@ -1,0 +1,583 @@
+/* yaml.c - the parsing context of a scenario load and typed reads of
+ * libfyaml nodes (see schema.h).
+ *
+ * Positions: a scalar's position is its token's start mark (0-based in
+ * libfyaml, reported 1-based). A mapping or sequence has no token in
+ * libfyaml 0.7.12 (fy_node_get_start_token came later), so its position is
+ * read back from a report into a private collecting fy_diag (`scratch`),
+ * which libfyaml fills with the node's 1-based start. Nodes that came from a
+ * `--set` value carry positions within that value; they are reported as
+ * "--set:K:COL".
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+#define PATH_MAX_LEN 1024
+#define MAX_SET_NODES 256
+#define MAX_DEPTH 64
+
+typedef struct set_node {
+    struct fy_node *node;
+    int index, col;
+} set_node;
+
+typedef struct deferred {
+    const cc_schema_row *row;
+    struct fy_node *node;
+    void *base;
+    char *path;
+} deferred;
+
+struct cc_yctx {
+    cc_diag *diag;
+    const char *file;
+    struct fy_document *doc;
+    struct fy_diag *scratch;
+    cc_scenario *s;
+    int errors;
+    char path[PATH_MAX_LEN];
+    size_t pathlen;
+    size_t stack[MAX_DEPTH * 2];
+    int depth;
+    set_node sets[MAX_SET_NODES];
+    int nsets;
+    deferred *defer;
+    size_t ndefer, capdefer;
+};
+
+cc_yctx *cc_yctx_create(cc_diag *diag, const char *file, struct fy_document *doc,
+                        struct fy_diag *scratch, cc_scenario *s)
+{
+    cc_yctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->diag = diag;
+    c->file = file;
+    c->doc = doc;
+    c->scratch = scratch;
+    c->s = s;
+    return c;
+}
+
+int cc_yctx_errors(const cc_yctx *ctx) { return ctx->errors; }
+cc_scenario *cc_yaml_scenario(cc_yctx *ctx) { return ctx->s; }
+struct fy_document *cc_yaml_document(cc_yctx *ctx) { return ctx->doc; }
+
+int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, int index, int col)
+{
+    if (ctx->nsets >= MAX_SET_NODES)
+        return -1;
+    ctx->sets[ctx->nsets++] = (set_node){n, index, col};
+    return 0;
+}
+
+void cc_yctx_free(cc_yctx *ctx)
+{
+    if (!ctx)
+        return;
+    for (size_t i = 0; i < ctx->ndefer; i++)
+        free(ctx->defer[i].path);
+    free(ctx->defer);
+    free(ctx);
+}
+
+/* ---- key path ---------------------------------------------------------- */
+
+static void push_text(cc_yctx *c, const char *text)
+{
+    if (c->depth < (int)(sizeof c->stack / sizeof c->stack[0]))
+        c->stack[c->depth] = c->pathlen;
+    c->depth++;
+    size_t n = strlen(text);
+    if (c->pathlen + n + 1 > sizeof c->path)
+        n = sizeof c->path - 1 - c->pathlen;
+    memcpy(c->path + c->pathlen, text, n);
+    c->pathlen += n;
+    c->path[c->pathlen] = '\0';
+}
+
+void cc_yaml_push_key(cc_yctx *ctx, const char *key)
+{
+    char buf[CC_MAX_NAME + 64];
+    snprintf(buf, sizeof buf, "%s%s", ctx->pathlen ? "." : "", key);
+    push_text(ctx, buf);
+}
+
+void cc_yaml_push_index(cc_yctx *ctx, int i)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "[%d]", i);
+    push_text(ctx, buf);
+}
+
+void cc_yaml_pop(cc_yctx *ctx)
+{
+    if (ctx->depth <= 0)
+        return;
+    ctx->depth--;
+    if (ctx->depth < (int)(sizeof ctx->stack / sizeof ctx->stack[0]))
+        ctx->pathlen = ctx->stack[ctx->depth];
+    ctx->path[ctx->pathlen] = '\0';
+}
+
+/* ---- positions and errors ---------------------------------------------- */
+
+/* 1-based position of a node as libfyaml sees it (within its source). */
+static void node_position(cc_yctx *c, struct fy_node *n, int *line, int *col)
+{
+    *line = 0;
+    *col = 0;
+    if (!n)
+        return;
+    if (fy_node_is_scalar(n)) {
+        struct fy_token *t = fy_node_get_scalar_token(n);
+        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+        if (m) {
+            *line = m->line + 1;
+            *col = m->column + 1;
+            return;
+        }
+    }
+    if (!c->scratch)
+        return;
+    fy_diag_node_report(c->scratch, n, FYET_ERROR, "position");
+    void *it = NULL;
+    struct fy_diag_error *e, *last = NULL;
+    while ((e = fy_diag_errors_iterate(c->scratch, &it)))
+        last = e;
+    if (last) {
+        *line = last->line;
+        *col = last->column;
+    }
+}
+
+void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const char *fmt, ...)
+{
+    ctx->errors++;
+    int line, col;
+    node_position(ctx, at, &line, &col);
+    const char *file = ctx->file;
+    /* a node inside a --set value: report against the --set argument */
+    for (struct fy_node *p = at; p; p = fy_node_get_parent(p))
+        for (int i = 0; i < ctx->nsets; i++)
+            if (ctx->sets[i].node == p) {
+                file = "--set";
+                col = ctx->sets[i].col + (line > 1 ? 0 : col - 1);
+                line = ctx->sets[i].index;
+                goto found;
+            }
+found:;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = cc_vasprintf(fmt, ap);
+    va_end(ap);
+    cc_diag_add(ctx->diag, file, line, col, ctx->pathlen ? ctx->path : NULL, hint, "%s",
+                msg ? msg : "(out of memory)");
+    free(msg);
+}
+
+/* ---- node inspection --------------------------------------------------- */
+
+static const char *kind_name(struct fy_node *n)
+{
+    if (!n || fy_node_is_null(n))
+        return "nothing";
+    switch (fy_node_get_type(n)) {
+    case FYNT_MAPPING:
+        return "a mapping";
+    case FYNT_SEQUENCE:
+        return "a list";
+    default:
+        return "a scalar";
+    }
+}
+
+/* "got ..." text for messages: the scalar (shortened) or its kind. */
+static void got_text(struct fy_node *n, char *out, size_t cap)
+{
+    if (n && fy_node_is_scalar(n) && !fy_node_is_null(n)) {
+        size_t len;
+        const char *t = fy_node_get_scalar(n, &len);
+        if (len > 40)
+            snprintf(out, cap, "'%.37s...'", t);
+        else
+            snprintf(out, cap, "'%.*s'", (int)len, t);
+        return;
+    }
+    snprintf(out, cap, "%s", kind_name(n));
+}
+
+struct fy_node *cc_yaml_get(struct fy_node *n, const char *key)
+{
+    if (!n || !fy_node_is_mapping(n))
+        return NULL;
+    return fy_node_mapping_lookup_value_by_simple_key(n, key, strlen(key));
+}
+
+const char *cc_yaml_text(cc_yctx *ctx, struct fy_node *n, const char *what, size_t *len)
+{
+    if (n && fy_node_is_alias(n))
+        return NULL; /* refused with its own message */
+    if (!n || !fy_node_is_scalar(n) || fy_node_is_null(n)) {
+        cc_yaml_error(ctx, n, NULL, "expected %s, got %s", what, kind_name(n));
+        return NULL;
+    }
+    return fy_node_get_scalar(n, len);
+}
+
+/* A plain scalar holding a decimal number. */
+static int number_of(struct fy_node *n, double *out)
+{
+    if (fy_node_get_style(n) != FYNS_PLAIN)
+        return -1;
+    size_t len;
+    const char *t = fy_node_get_scalar(n, &len);
+    char buf[64];
+    if (!t || len == 0 || len >= sizeof buf)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        if (!strchr("0123456789+-.eE", t[i]))
+            return -1; /* no hex, inf or nan */
+    memcpy(buf, t, len);
+    buf[len] = '\0';
+    char *end;
+    double v = strtod(buf, &end);
+    if (*end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static void bounds_text(char *out, size_t cap, double min, double max)
+{
+    char a[40], b[40];
+    cc_yaml_format_real(a, min, 1);
+    cc_yaml_format_real(b, max, 1);
+    if (max >= HUGE_VAL)
+        snprintf(out, cap, ">= %s", a);
+    else
+        snprintf(out, cap, "in [%s, %s]", a, b);
+}
+
+int cc_yaml_real(cc_yctx *ctx, struct fy_node *n, double min, double max, double *out)
+{
+    char got[64];
+    if (n && fy_node_is_alias(n))
+        return -1;
+    double v;
+    if (!n || !fy_node_is_scalar(n) || number_of(n, &v)) {
+        got_text(n, got, sizeof got);
+        cc_yaml_error(ctx, n, NULL, "expected a number, got %s", got);
+        return -1;
+    }
+    if (v < min || v > max) {
+        char b[100];
+        bounds_text(b, sizeof b, min, max);
+        got_text(n, got, sizeof got);
+        cc_yaml_error(ctx, n, NULL, "expected a %s %s, got %s",
+                      min == 0 && max == 1 ? "probability" : "number", b, got);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cc_yaml_int(cc_yctx *ctx, struct fy_node *n, double min, double max, int64_t *out)
+{
+    char got[64];
+    if (n && fy_node_is_alias(n))
+        return -1;
+    double v;
+    if (!n || !fy_node_is_scalar(n) || number_of(n, &v) || v != floor(v)) {
+        got_text(n, got, sizeof got);
+        cc_yaml_error(ctx, n, NULL, "expected an integer, got %s", got);
+        return -1;
+    }
+    if (v < min || v > max) {
+        char b[100];
+        bounds_text(b, sizeof b, min, max);
+        got_text(n, got, sizeof got);
+        cc_yaml_error(ctx, n, NULL, "expected an integer %s, got %s", b, got);
+        return -1;
+    }
+    *out = (int64_t)v;
+    return 0;
+}
+
+int cc_yaml_bool(cc_yctx *ctx, struct fy_node *n, bool *out)
+{
+    char got[64];
+    if (n && fy_node_is_alias(n))
+        return -1;
+    if (n && fy_node_is_scalar(n) && fy_node_get_style(n) == FYNS_PLAIN) {
+        size_t len;
+        const char *t = fy_node_get_scalar(n, &len);
+        static const char *const yes[] = {"true", "True", "TRUE"};
+        static const char *const no[] = {"false", "False", "FALSE"};
+        for (int i = 0; i < 3; i++) {
+            if (len == strlen(yes[i]) && memcmp(t, yes[i], len) == 0) {
+                *out = true;
+                return 0;
+            }
+            if (len == strlen(no[i]) && memcmp(t, no[i], len) == 0) {
+                *out = false;
+                return 0;
+            }
+        }
+    }
+    got_text(n, got, sizeof got);
+    cc_yaml_error(ctx, n, NULL, "expected true or false, got %s", got);
+    return -1;
+}
+
+int cc_yaml_date(cc_yctx *ctx, struct fy_node *n, int32_t *days)
+{
+    char got[64];
+    if (n && fy_node_is_alias(n))
+        return -1;
+    if (n && fy_node_is_scalar(n) && !fy_node_is_null(n)) {
+        size_t len;
+        const char *t = fy_node_get_scalar(n, &len);
+        if (cc_date_parse(t, len, days) == 0)
+            return 0;
+    }
+    got_text(n, got, sizeof got);
+    cc_yaml_error(ctx, n, "dates are YYYY-MM-DD, years 1900 to 2200",
+                  "expected a date, got %s", got);
+    return -1;
+}
+
+/* Index of `text` in a NULL-terminated list, or -1 with an error and the
+ * nearest name as a hint. */
+int cc_yaml_enum(cc_yctx *ctx, struct fy_node *n, const char *const *names, int first)
+{
+    size_t len;
+    const char *t = cc_yaml_text(ctx, n, "a name", &len);
+    if (!t)
+        return -1;
+    char buf[CC_MAX_NAME];
+    snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), t);
+    int best = 1000, near = -1;
+    for (int i = first; names[i]; i++) {
+        if (strcmp(names[i], buf) == 0)
+            return i;
+        int dd = cc_edit_distance(buf, names[i]);
+        if (dd < best) {
+            best = dd;
+            near = i;
+        }
+    }
+    char list[256] = "";
+    for (int i = first; names[i]; i++) {
+        strncat(list, names[i], sizeof list - strlen(list) - 1);
+        if (names[i + 1])
+            strncat(list, names[i + 2] ? ", " : " or ", sizeof list - strlen(list) - 1);
+    }
+    char hint[CC_MAX_NAME + 32];
+    if (near >= 0 && best <= 3)
+        snprintf(hint, sizeof hint, "did you mean '%s'?", names[near]);
+    cc_yaml_error(ctx, n, near >= 0 && best <= 3 ? hint : NULL, "expected %s, got '%s'", list,
+                  buf);
+    return -1;
+}
+
+/* ---- unknown keys ------------------------------------------------------ */
+
+int cc_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 1000;
+    int d[65];
+    for (size_t j = 0; j <= lb; j++)
+        d[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = d[0];
+        d[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = d[j];
+            int cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            int v = diag + cost;
+            if (d[j] + 1 < v)
+                v = d[j] + 1;
+            if (d[j - 1] + 1 < v)
+                v = d[j - 1] + 1;
+            d[j] = v;
+            diag = up;
+        }
+    }
+    return d[lb];
+}
+
+int cc_yaml_check_keys(cc_yctx *ctx, struct fy_node *n, const char *const *keys)
+{
+    if (n && fy_node_is_alias(n))
+        return -1;
+    if (!n || !fy_node_is_mapping(n)) {
+        char got[64];
+        got_text(n, got, sizeof got);
+        cc_yaml_error(ctx, n, NULL, "expected a mapping, got %s", got);
+        return -1;
+    }
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(n, &it))) {
+        struct fy_node *k = fy_node_pair_key(p);
+        size_t len;
+        const char *t = k && fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
+        char key[CC_MAX_NAME];
+        if (!t || len >= sizeof key) {
+            cc_yaml_error(ctx, k, NULL, "expected a key name, got %s", kind_name(k));
+            continue;
+        }
+        memcpy(key, t, len);
+        key[len] = '\0';
+        int found = 0, best = 1000;
+        const char *near = NULL;
+        for (int i = 0; keys[i]; i++) {
+            if (strcmp(keys[i], key) == 0) {
+                found = 1;
+                break;
+            }
+            int dist = cc_edit_distance(key, keys[i]);
+            if (dist < best) {
+                best = dist;
+                near = keys[i];
+            }
+        }
+        if (found)
+            continue;
+        char hint[CC_MAX_NAME + 32];
+        size_t klen = strlen(key);
+        int close = near && best <= (klen <= 4 ? 1 : klen <= 8 ? 2 : 3);
+        if (close)
+            snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+        cc_yaml_push_key(ctx, key);
+        cc_yaml_error(ctx, k, close ? hint : NULL, "unknown key '%s'", key);
+        cc_yaml_pop(ctx);
+    }
+    return 0;
+}
+
+/* ---- deferred references ----------------------------------------------- */
+
+int cc_yaml_defer(cc_yctx *ctx, const cc_schema_row *row, struct fy_node *n, void *base)
+{
+    if (cc_grow((void **)&ctx->defer, &ctx->capdefer, ctx->ndefer + 1, sizeof *ctx->defer))
+        return -1;
+    char *p = cc_strdup(ctx->path);
+    if (!p)
+        return -1;
+    ctx->defer[ctx->ndefer++] = (deferred){row, n, base, p};
+    return 0;
+}
+
+void cc_yctx_finish(cc_yctx *ctx)
+{
+    for (size_t i = 0; i < ctx->ndefer; i++) {
+        deferred *d = &ctx->defer[i];
+        int *out = (int *)((char *)d->base + d->row->offset);
+        size_t saved = ctx->pathlen;
+        size_t n = strlen(d->path);
+        if (n >= sizeof ctx->path)
+            n = sizeof ctx->path - 1;
+        memcpy(ctx->path, d->path, n);
+        ctx->path[n] = '\0';
+        ctx->pathlen = n;
+        size_t len;
+        const char *t = cc_yaml_text(ctx, d->node, "a facility name", &len);
+        if (t) {
+            char name[CC_MAX_NAME];
+            snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), t);
+            int k = cc_facility_index(ctx->s, name);
+            if (k < 0) {
+                char hint[CC_MAX_NAME + 32] = "";
+                int best = 1000;
+                for (int j = 0; j < ctx->s->nfacilities; j++) {
+                    int dist = cc_edit_distance(name, ctx->s->facility[j].name);
+                    if (dist < best && dist <= 3) {
+                        best = dist;
+                        snprintf(hint, sizeof hint, "did you mean '%s'?",
+                                 ctx->s->facility[j].name);
+                    }
+                }
+                cc_yaml_error(ctx, d->node, hint[0] ? hint : NULL, "unknown facility '%s'", name);
+            } else {
+                *out = k;
+            }
+        }
+        ctx->pathlen = saved;
+        ctx->path[saved] = '\0';
+    }
+}
+
+/* ---- numbers as text ---------------------------------------------------- */
+
+/* `load` maps written text to the stored double; find the shortest text
+ * that maps back to exactly `stored`. */
+static int loads_to(const char *text, double stored, double f, int multiply)
+{
+    double w = strtod(text, NULL);
+    return (multiply ? w * f : w / f) == stored;
+}
+
+static void format_rt(char out[40], double stored, double f, int multiply)
+{
+    if (f == 0)
+        f = 1;
+    if (isinf(stored)) {
+        snprintf(out, 40, "%s", stored > 0 ? "inf" : "-inf");
+        return;
+    }
+    double written = multiply ? stored / f : stored * f;
+    /* integers as integers (30, not 3e+01) */
+    if (fabs(written) < 1e15 && written == floor(written)) {
+        snprintf(out, 40, "%.0f", written);
+        if (loads_to(out, stored, f, multiply))
+            return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(out, 40, "%.*g", prec, written);
+        if (loads_to(out, stored, f, multiply))
+            return;
+    }
+    /* the conversion may be one ulp off the written value: try neighbours */
+    double lo = written, hi = written;
+    for (int k = 0; k < 4; k++) {
+        lo = nextafter(lo, -HUGE_VAL);
+        hi = nextafter(hi, HUGE_VAL);
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(out, 40, "%.*g", prec, lo);
+            if (loads_to(out, stored, f, multiply))
+                return;
+            snprintf(out, 40, "%.*g", prec, hi);
+            if (loads_to(out, stored, f, multiply))
+                return;
+        }
+    }
+    snprintf(out, 40, "%.17g", written);
+}
+
+void cc_yaml_format_real(char out[40], double stored, double divisor)
+{
+    format_rt(out, stored, divisor, 0);
+}
+
+void cc_yaml_format_scaled(char out[40], double stored, double factor)
+{
+    format_rt(out, stored, factor, 1);
+}
+
+struct fy_node *cc_yaml_print_real(struct fy_document *doc, double stored, double divisor)
+{
+    char buf[40];
+    cc_yaml_format_real(buf, stored, divisor);
+    return fy_node_create_scalar_copy(doc, buf, strlen(buf));
+}
