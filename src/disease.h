@@ -55,12 +55,21 @@ void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reaso
 
 /* Transmission (from the state at the start of the day) then progression.
  * Persons who die of the disease today are appended to *deaths (a growable
- * array the caller owns; *ndeaths/*cap updated); the caller removes them
+ * array the caller owns; *ndeaths and *cap updated); the caller removes them
  * from custody and calls cc_disease_leave(..., CC_LEAVE_DIED). */
 int cc_disease_step(cc_disease *d, int32_t day, int64_t **deaths, size_t *ndeaths, size_t *cap);
 
 /* Today's disease counts of a facility (or the system when facility = -1). */
 void cc_disease_counts_get(const cc_disease *d, int facility, cc_disease_counts *out);
+
+/* Infect a present susceptible person now (entering the pathogen's entry
+ * state), as a seeding from outside: counted in infections.imported, not as
+ * an infection in custody. For tests and embedding code; returns 0, or -1
+ * if the person is absent or not susceptible. */
+int cc_disease_infect(cc_disease *d, int64_t person, int32_t day);
+
+/* The beta_cell in use (given, or converted from r0_at_capacity). */
+double cc_disease_beta_cell_used(const cc_disease *d);
 
 /* infections, deaths, spillover, attack rates ... appended to m. */
 int cc_disease_metrics(const cc_disease *d, cc_metrics *m);

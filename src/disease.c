@@ -1,0 +1,1193 @@
+/* disease.c - infection in cells: transmission, progression, health measures
+ * and outcomes (the interface is disease.h; the model is DESIGN.md,
+ * "Disease"; the user documentation docs/disease.md).
+ *
+ * Agents. Every detainee (and accompanying child) the engine tells us about
+ * and every staff member is an agent with a pathogen state, a
+ * susceptibility class (0 unvaccinated, 1 vaccinated) and a place: a cell
+ * of a facility. Agent index = staff first (nstaff of them), then
+ * nstaff + the engine's dense person id. State is stored struct-of-arrays.
+ *
+ * Cells. Facility f owns cells base..base+ncells-1 (the engine's cells) and
+ * three virtual ones: quarantine, isolation and the staff room. Each cell
+ * keeps the number present, the number present in each infectious state,
+ * and the list of its susceptibles by class with O(1) swap-remove (each
+ * agent remembers its position). The facility keeps the same for its
+ * general cells (the engine's), which the facility-wide term uses.
+ *
+ * Transmission on day t, from the state at the start of the day (the forces
+ * are computed for every cell and facility before anyone is infected):
+ *   cell term      beta_cell * I_c / (C_c^(1-g) * N_c^g)
+ *   facility term  (beta_facility * I_f + beta_staff * I_staff_f) / N_f
+ * Because P(escape) = exp(-s F_fac) * exp(-s F_cell), the two terms are
+ * drawn as independent stages: first k ~ Binomial(S_f,class, 1-exp(-s F_fac))
+ * victims chosen uniformly from the facility's susceptibles of the class,
+ * then, in every cell with infectious people, k ~ Binomial(S_c,class,
+ * 1-exp(-s F_cell)) among those left. Work follows the cells with
+ * infectious people (the `active` list) and the infections, not the
+ * susceptibles. Staff are infected by detainees (beta_staff * I_f / N_f)
+ * and by the community at a daily hazard prevalence / infected_days (the
+ * incidence of a community in which infections last infected_days).
+ * Symptomatic staff stay at home and do not transmit.
+ *
+ * Progression: each infected agent has one pending progression event in a
+ * day-bucket calendar; stale events are recognised by a sequence number.
+ * Durations are rounded stochastically (floor(x) + Bernoulli(frac x)) so the
+ * mean time in a state is the distribution's mean.
+ *
+ * Random streams (rng.h): per-person draws use the person's (w0, w1) with
+ * purpose CC_RP_DISEASE and the person's transition count as sequence, or
+ * CC_RP_INFECTION / CC_RP_HEALTH with the day; cell draws are keyed by
+ * (CC_RK_CELL, facility, cell, day); facility draws by (CC_RK_FACILITY,
+ * facility, day). So common random numbers hold for everything a policy
+ * does not touch.
+ */
+#include "disease.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disease_spec.h"
+#include "dist.h"
+#include "pathogen.h"
+#include "util.h"
+
+#define NCLASS 2
+#define NVIRTUAL 3 /* quarantine, isolation, staff room */
+#define MAX_INF CC_PATH_MAX_STATES
+
+enum { CK_GENERAL, CK_QUARANTINE, CK_ISOLATION, CK_STAFF };
+
+/* agent flags */
+enum {
+    AF_SEEN = 1u << 0,
+    AF_PRESENT = 1u << 1,
+    AF_VACC = 1u << 2,
+    AF_QUAR = 1u << 3,
+    AF_ISO = 1u << 4,
+    AF_CHILD = 1u << 5,
+    AF_RISK = 1u << 6,
+    AF_STAFF = 1u << 7
+};
+
+/* calendar event kinds (top 4 bits of the tag) */
+enum { EV_PROG, EV_QEND, EV_TEST, EV_RESULT, EV_VWANE };
+#define EV_SEQ_MASK 0x0FFFFFFFu
+
+typedef struct event {
+    int32_t agent;
+    uint32_t tag;
+} event;
+
+typedef struct bucket {
+    event *e;
+    size_t n, cap;
+} bucket;
+
+typedef struct dcell {
+    int32_t n;        /* present */
+    int32_t ninf;     /* present in infectious states */
+    int32_t active;   /* index in the active list, -1 if not there */
+    int32_t fac;
+    int32_t nsus[NCLASS];
+    size_t capsus[NCLASS];
+    int32_t *sus[NCLASS];
+    double cap;       /* design capacity */
+    uint8_t kind;
+} dcell;
+
+typedef struct dfac {
+    int32_t base, ncells;
+    int32_t n;        /* present in general cells */
+    int32_t nsus[NCLASS];
+    size_t capsus[NCLASS];
+    int32_t *sus[NCLASS];
+    int32_t staff0, nstaff;
+    /* detainee counts (children included, staff not) */
+    int64_t active_infections, hospitalised, new_today, deaths_today;
+    int64_t infections, entries, staff_infections;
+} dfac;
+
+/* age bands of the death tables in the metrics */
+static const double death_band_lo[] = {0, 18, 30, 50, 65};
+static const char *const death_band_name[] = {"0-17", "18-29", "30-49", "50-64", "65+"};
+#define NDEATH_BANDS 5
+
+struct cc_disease {
+    const cc_scenario *s;
+    const cc_disease_spec *spec;
+    const cc_pathogen *pg;
+    uint64_t seed;
+    uint32_t replicate;
+    gsl_rng *r;
+    double beta_cell;
+    int ninf_states;
+    int inf_index[CC_PATH_MAX_STATES]; /* state -> infectious index or -1 */
+    double inf_weight[MAX_INF];        /* infectiousness of infectious index k */
+    bool inf_symptomatic[MAX_INF];
+
+    /* cells and facilities */
+    int nfac;
+    dfac *fac;
+    int32_t ncells;
+    dcell *cell;
+    int32_t *cell_ninf; /* ncells x ninf_states */
+    int32_t *active;
+    int32_t nactive;
+
+    /* agents */
+    int32_t nstaff;
+    size_t nagents, capagents;
+    uint8_t *state;
+    uint8_t *flags;
+    int32_t *fac_of, *home, *place, *pos, *fpos, *qend;
+    float *age;
+    uint32_t *w0, *w1, *pseq, *nsteps;
+
+    /* calendar */
+    int32_t ndays;
+    bucket *cal;
+
+    /* vaccination queues by group (lazy: stale entries skipped) */
+    int32_t *vq[CC_VG_COUNT];
+    size_t vqn[CC_VG_COUNT], vqcap[CC_VG_COUNT], vqhead[CC_VG_COUNT];
+    double dose_carry;
+
+    /* scratch for the day's forces */
+    int32_t *snap_cell;
+    double *snap_force;
+    size_t snapcap;
+    double *fac_I, *fac_Fs, *fac_Ff; /* per facility: I_f, staff force, facility force */
+
+    int oom;
+    int32_t today;
+    int64_t **deaths;
+    size_t *ndeaths, *capdeaths;
+
+    /* outcomes */
+    int64_t inf_detainees, inf_staff, inf_children, imported;
+    int64_t deaths_total, deaths_staff, deaths_by_band[NDEATH_BANDS], deaths_by_risk[2];
+    int64_t spillover_released, hosp_days;
+    int64_t quarantine_overflow, isolation_overflow, tests, positives, doses;
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+/* value of a schedule on `day` (the same rule as cc_schedule_at in
+ * scenario.h: entries before the first date take the first value) */
+static double sched(const cc_schedule *sc, int32_t day)
+{
+    if (!sc || sc->n == 0)
+        return 0;
+    double v = sc->value[0];
+    for (int i = 1; i < sc->n && sc->from[i] <= day; i++)
+        v = sc->value[i];
+    return v;
+}
+
+static bool window_on(const cc_measure_window *w, int32_t day)
+{
+    return w->on && day >= w->from && day < w->until;
+}
+
+static bool is_staff(const cc_disease *d, int32_t a) { return a < d->nstaff; }
+
+static void seek_agent(cc_disease *d, int32_t a, uint32_t purpose, uint32_t seq)
+{
+    cc_stream_id id = {d->w0[a], d->w1[a], (purpose << 24) | (seq & 0xFFFFFFu)};
+    cc_rng_seek(d->r, d->seed, d->replicate, id);
+}
+
+static int grow_list(int32_t **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    return cc_grow((void **)p, cap, need, sizeof **p);
+}
+
+/* ---- calendar ------------------------------------------------------------- */
+
+static void schedule(cc_disease *d, int32_t a, int32_t day, unsigned kind, uint32_t seq)
+{
+    if (day < 0 || day >= d->ndays)
+        return; /* beyond the horizon: never happens within the run */
+    bucket *b = &d->cal[day];
+    if (b->n == b->cap && cc_grow((void **)&b->e, &b->cap, b->n + 1, sizeof *b->e)) {
+        d->oom = 1;
+        return;
+    }
+    b->e[b->n++] = (event){a, ((uint32_t)kind << 28) | (seq & EV_SEQ_MASK)};
+}
+
+/* ---- membership ----------------------------------------------------------- */
+
+static int32_t cls(const cc_disease *d, int32_t a) { return (d->flags[a] & AF_VACC) ? 1 : 0; }
+
+static void active_set(cc_disease *d, int32_t g, bool on)
+{
+    dcell *c = &d->cell[g];
+    if (on && c->active < 0) {
+        c->active = d->nactive;
+        d->active[d->nactive++] = g;
+    } else if (!on && c->active >= 0) {
+        int32_t last = d->active[--d->nactive];
+        d->active[c->active] = last;
+        d->cell[last].active = c->active;
+        c->active = -1;
+    }
+}
+
+/* Add (sign +1) or remove (-1) agent a's contribution to its place: counts,
+ * susceptible lists, infectious counts, the facility's detainee counters. */
+static void contrib(cc_disease *d, int32_t a, int sign)
+{
+    int32_t g = d->place[a];
+    if (g < 0)
+        return;
+    dcell *c = &d->cell[g];
+    dfac *f = &d->fac[c->fac];
+    bool general = c->kind == CK_GENERAL;
+    const cc_pstate *st = &d->pg->state[d->state[a]];
+    c->n += sign;
+    if (general)
+        f->n += sign;
+    if (st->kind == CC_PS_SUSCEPTIBLE) {
+        int32_t k = cls(d, a);
+        if (sign > 0) {
+            if (grow_list(&c->sus[k], &c->capsus[k], (size_t)c->nsus[k] + 1) ||
+                (general && grow_list(&f->sus[k], &f->capsus[k], (size_t)f->nsus[k] + 1))) {
+                d->oom = 1;
+                c->n -= sign;
+                if (general)
+                    f->n -= sign;
+                d->place[a] = -1;
+                return;
+            }
+            d->pos[a] = c->nsus[k];
+            c->sus[k][c->nsus[k]++] = a;
+            if (general) {
+                d->fpos[a] = f->nsus[k];
+                f->sus[k][f->nsus[k]++] = a;
+            }
+        } else {
+            int32_t last = c->sus[k][--c->nsus[k]];
+            c->sus[k][d->pos[a]] = last;
+            d->pos[last] = d->pos[a];
+            if (general) {
+                last = f->sus[k][--f->nsus[k]];
+                f->sus[k][d->fpos[a]] = last;
+                d->fpos[last] = d->fpos[a];
+            }
+        }
+    }
+    int k = d->inf_index[d->state[a]];
+    if (k >= 0) {
+        d->cell_ninf[(size_t)g * (size_t)d->ninf_states + (size_t)k] += sign;
+        c->ninf += sign;
+        active_set(d, g, c->ninf > 0);
+    }
+    if (!is_staff(d, a)) {
+        if (st->kind == CC_PS_INFECTED)
+            f->active_infections += sign;
+        if (st->hospital)
+            f->hospitalised += sign;
+    }
+}
+
+static void move_to(cc_disease *d, int32_t a, int32_t g)
+{
+    contrib(d, a, -1);
+    d->place[a] = g;
+    contrib(d, a, +1);
+}
+
+static void set_state(cc_disease *d, int32_t a, int st)
+{
+    contrib(d, a, -1);
+    d->state[a] = (uint8_t)st;
+    contrib(d, a, +1);
+}
+
+static int32_t home_cell(const cc_disease *d, int32_t a)
+{
+    return d->fac[d->fac_of[a]].base + d->home[a];
+}
+
+static int32_t virtual_cell(const cc_disease *d, int f, int kind)
+{
+    return d->fac[f].base + d->fac[f].ncells + (kind - CK_QUARANTINE);
+}
+
+/* ---- agents --------------------------------------------------------------- */
+
+static int ensure_agents(cc_disease *d, size_t need)
+{
+    if (need <= d->capagents)
+        return 0;
+    size_t cap = d->capagents ? d->capagents : 1024;
+    while (cap < need)
+        cap *= 2;
+#define GROW(arr)                                                                       \
+    do {                                                                                \
+        void *p_ = realloc(d->arr, cap * sizeof *d->arr);                               \
+        if (!p_)                                                                        \
+            return -1;                                                                  \
+        d->arr = p_;                                                                    \
+        memset(d->arr + d->capagents, 0, (cap - d->capagents) * sizeof *d->arr);        \
+    } while (0)
+    GROW(state);
+    GROW(flags);
+    GROW(fac_of);
+    GROW(home);
+    GROW(place);
+    GROW(pos);
+    GROW(fpos);
+    GROW(qend);
+    GROW(age);
+    GROW(w0);
+    GROW(w1);
+    GROW(pseq);
+    GROW(nsteps);
+#undef GROW
+    d->capagents = cap;
+    return 0;
+}
+
+static void vqueue_push(cc_disease *d, int32_t a)
+{
+    const cc_disease_spec *sp = d->spec;
+    if (!sp->vaccination.w.on)
+        return;
+    for (int i = 0; i < sp->vaccination.npriority; i++) {
+        cc_vgroup g = sp->vaccination.priority[i];
+        bool in = g == CC_VG_ALL || (g == CC_VG_STAFF && is_staff(d, a)) ||
+                  (g == CC_VG_RISK && (d->flags[a] & AF_RISK)) ||
+                  (g == CC_VG_AGE_OVER_50 && !is_staff(d, a) && d->age[a] >= 50);
+        if (!in)
+            continue;
+        if (grow_list(&d->vq[g], &d->vqcap[g], d->vqn[g] + 1)) {
+            d->oom = 1;
+            return;
+        }
+        d->vq[g][d->vqn[g]++] = a;
+        return;
+    }
+}
+
+/* Draw how long agent a stays in its current state and schedule the end. */
+static void schedule_progression(cc_disease *d, int32_t a, int32_t day);
+
+static void enter_state(cc_disease *d, int32_t a, int st, int32_t day)
+{
+    set_state(d, a, st);
+    schedule_progression(d, a, day);
+}
+
+static void count_infection(cc_disease *d, int32_t a)
+{
+    dfac *f = &d->fac[d->fac_of[a]];
+    if (is_staff(d, a)) {
+        d->inf_staff++;
+        f->staff_infections++;
+        return;
+    }
+    if (d->flags[a] & AF_CHILD)
+        d->inf_children++;
+    else
+        d->inf_detainees++;
+    f->infections++;
+    f->new_today++;
+}
+
+static void infect(cc_disease *d, int32_t a, int32_t day)
+{
+    count_infection(d, a);
+    enter_state(d, a, d->pg->entry, day);
+}
+
+/* ---- isolation and quarantine ---------------------------------------------- */
+
+static double room_capacity(const cc_disease *d, int f, double given)
+{
+    if (given > 0)
+        return given;
+    double c = d->cell[d->fac[f].base].cap; /* one cell of the facility */
+    return c < 1 ? 1 : ceil(c);
+}
+
+static void isolate(cc_disease *d, int32_t a)
+{
+    if (is_staff(d, a) || !(d->flags[a] & AF_PRESENT) || (d->flags[a] & AF_ISO))
+        return;
+    int f = d->fac_of[a];
+    int32_t g = virtual_cell(d, f, CK_ISOLATION);
+    if (d->cell[g].n >= room_capacity(d, f, d->spec->isolation.capacity)) {
+        d->isolation_overflow++;
+        return;
+    }
+    d->flags[a] = (uint8_t)((d->flags[a] | AF_ISO) & ~AF_QUAR);
+    move_to(d, a, g);
+}
+
+/* Leave isolation once neither infectious nor symptomatic. */
+static void maybe_release_isolation(cc_disease *d, int32_t a)
+{
+    if (!(d->flags[a] & AF_ISO))
+        return;
+    const cc_pstate *st = &d->pg->state[d->state[a]];
+    if (st->infectiousness > 0 || st->symptomatic)
+        return;
+    d->flags[a] = (uint8_t)(d->flags[a] & ~AF_ISO);
+    move_to(d, a, home_cell(d, a));
+}
+
+/* ---- progression ---------------------------------------------------------- */
+
+static int pick_next(cc_disease *d, int32_t a, const cc_pstate *st, double u)
+{
+    double p[CC_PATH_MAX_NEXT], sum = 0;
+    int rest = -1;
+    bool risk = (d->flags[a] & AF_RISK) != 0;
+    bool custody = !is_staff(d, a);
+    double severe_factor = 1;
+    if (d->flags[a] & AF_VACC) {
+        double vi = d->spec->vaccination.efficacy_infection;
+        double vs = d->spec->vaccination.efficacy_severe;
+        /* overall protection against severe disease vs = 1 - (1 - vi) x
+         * (conditional protection of the infected), so the infected keep
+         * (1 - vs) / (1 - vi) of their risk */
+        severe_factor = vi < 1 ? (1 - vs) / (1 - vi) : 1;
+    }
+    for (int k = 0; k < st->nnext; k++) {
+        if (st->p[k].rest) {
+            rest = k;
+            p[k] = 0;
+            continue;
+        }
+        double q = cc_prob_eval(&st->p[k], d->age[a], risk);
+        const cc_pstate *to = &d->pg->state[st->to[k]];
+        if (to->kind == CC_PS_DEAD || to->hospital)
+            q *= severe_factor;
+        if (to->kind == CC_PS_DEAD && custody)
+            q *= d->spec->care_lacking_fatality_factor;
+        p[k] = q > 1 ? 1 : q;
+        sum += p[k];
+    }
+    double scale = 1;
+    if (sum > 1 || (rest < 0 && sum > 0))
+        scale = 1 / sum; /* renormalise (risk factors, care factor) */
+    if (rest >= 0 && sum < 1)
+        p[rest] = 1 - sum;
+    double acc = 0;
+    for (int k = 0; k < st->nnext; k++) {
+        acc += p[k] * (k == rest ? 1 : scale);
+        if (u < acc)
+            return st->to[k];
+    }
+    return st->to[st->nnext - 1];
+}
+
+static void die(cc_disease *d, int32_t a)
+{
+    if (is_staff(d, a)) {
+        /* a staff member who dies is replaced by a susceptible hire */
+        d->deaths_staff++;
+        set_state(d, a, d->pg->susceptible);
+        return;
+    }
+    d->deaths_total++;
+    d->fac[d->fac_of[a]].deaths_today++;
+    int band = 0;
+    for (int i = 0; i < NDEATH_BANDS; i++)
+        if (d->age[a] >= death_band_lo[i])
+            band = i;
+    d->deaths_by_band[band]++;
+    d->deaths_by_risk[(d->flags[a] & AF_RISK) ? 1 : 0]++;
+    if (d->deaths) {
+        if (cc_grow((void **)d->deaths, d->capdeaths, *d->ndeaths + 1, sizeof **d->deaths)) {
+            d->oom = 1;
+            return;
+        }
+        (*d->deaths)[(*d->ndeaths)++] = (int64_t)a - d->nstaff;
+    }
+}
+
+static void schedule_progression(cc_disease *d, int32_t a, int32_t day)
+{
+    /* a chain of zero-day stays is walked at once; the guard bounds it */
+    for (int guard = 0; guard < 64; guard++) {
+        const cc_pstate *st = &d->pg->state[d->state[a]];
+        if (!st->has_duration)
+            return; /* susceptible, dead, or recovered for good */
+        seek_agent(d, a, CC_RP_DISEASE, d->nsteps[a]++);
+        double x = cc_dist_sample(d->r, &st->duration);
+        double fl = floor(x);
+        double u = gsl_rng_uniform(d->r);
+        int64_t days = (int64_t)fl + (u < x - fl ? 1 : 0);
+        if (days > 0) {
+            d->pseq[a] = (d->pseq[a] + 1) & EV_SEQ_MASK;
+            int64_t when = (int64_t)day + days;
+            if (when < d->ndays)
+                schedule(d, a, (int32_t)when, EV_PROG, d->pseq[a]);
+            return;
+        }
+        /* zero days: leave the state now */
+        if (st->kind == CC_PS_RECOVERED) {
+            set_state(d, a, d->pg->susceptible);
+            return;
+        }
+        int nx = pick_next(d, a, st, gsl_rng_uniform(d->r));
+        if (d->pg->state[nx].kind == CC_PS_DEAD) {
+            set_state(d, a, nx);
+            die(d, a);
+            return;
+        }
+        set_state(d, a, nx);
+    }
+}
+
+static void progress(cc_disease *d, int32_t a, int32_t day)
+{
+    const cc_pstate *st = &d->pg->state[d->state[a]];
+    if (st->kind == CC_PS_RECOVERED) { /* waning */
+        set_state(d, a, d->pg->susceptible);
+        return;
+    }
+    if (st->kind != CC_PS_INFECTED)
+        return;
+    seek_agent(d, a, CC_RP_DISEASE, d->nsteps[a]++);
+    int nx = pick_next(d, a, st, gsl_rng_uniform(d->r));
+    const cc_pstate *to = &d->pg->state[nx];
+    if (to->kind == CC_PS_DEAD) {
+        set_state(d, a, nx);
+        die(d, a);
+        return;
+    }
+    enter_state(d, a, nx, day);
+    to = &d->pg->state[d->state[a]];
+    if (to->symptomatic && d->spec->isolation.symptomatic &&
+        window_on(&d->spec->isolation.w, day))
+        isolate(d, a);
+    maybe_release_isolation(d, a);
+}
+
+/* ---- creation -------------------------------------------------------------- */
+
+int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, cc_diag *diag,
+                      cc_disease **out)
+{
+    *out = NULL;
+    if (!s || !s->disease)
+        return 0;
+    cc_disease *d = calloc(1, sizeof *d);
+    if (!d)
+        goto oom;
+    d->s = s;
+    d->spec = s->disease;
+    d->pg = s->disease->pathogen;
+    d->seed = seed;
+    d->replicate = replicate;
+    d->r = cc_rng_alloc();
+    if (!d->r)
+        goto oom;
+    for (int i = 0; i < d->pg->nstates; i++) {
+        d->inf_index[i] = -1;
+        if (d->pg->state[i].infectiousness > 0) {
+            d->inf_index[i] = d->ninf_states;
+            d->inf_weight[d->ninf_states] = d->pg->state[i].infectiousness;
+            d->inf_symptomatic[d->ninf_states] = d->pg->state[i].symptomatic;
+            d->ninf_states++;
+        }
+    }
+    int nstates_inf = d->ninf_states ? d->ninf_states : 1;
+
+    d->nfac = s->nfacilities;
+    size_t nf = (size_t)(d->nfac ? d->nfac : 1);
+    d->fac = calloc(nf, sizeof *d->fac);
+    d->fac_I = calloc(nf, sizeof *d->fac_I);
+    d->fac_Fs = calloc(nf, sizeof *d->fac_Fs);
+    d->fac_Ff = calloc(nf, sizeof *d->fac_Ff);
+    if (!d->fac || !d->fac_I || !d->fac_Fs || !d->fac_Ff)
+        goto oom;
+    int64_t ncells = 0, nstaff = 0;
+    double total_cap = 0, total_cells = 0;
+    for (int f = 0; f < d->nfac; f++) {
+        const cc_facility *fa = &s->facility[f];
+        d->fac[f].base = (int32_t)ncells;
+        d->fac[f].ncells = fa->cells > 0 ? fa->cells : 1;
+        d->fac[f].staff0 = (int32_t)nstaff;
+        d->fac[f].nstaff = fa->staff > 0 ? fa->staff : 0;
+        ncells += d->fac[f].ncells + NVIRTUAL;
+        nstaff += d->fac[f].nstaff;
+        total_cap += sched(&fa->capacity, 0);
+        total_cells += d->fac[f].ncells;
+    }
+    if (ncells > INT32_MAX / 2 || nstaff > INT32_MAX / 4) {
+        cc_diag_add(diag, s->file, 0, 0, "disease", NULL,
+                    "expected fewer cells and staff, got %lld cells and %lld staff",
+                    (long long)ncells, (long long)nstaff);
+        cc_disease_free(d);
+        return -1;
+    }
+    d->ncells = (int32_t)ncells;
+    d->nstaff = (int32_t)nstaff;
+    d->cell = calloc((size_t)ncells, sizeof *d->cell);
+    d->cell_ninf = calloc((size_t)ncells * (size_t)nstates_inf, sizeof *d->cell_ninf);
+    d->active = malloc((size_t)ncells * sizeof *d->active);
+    if (!d->cell || !d->cell_ninf || !d->active)
+        goto oom;
+    for (int f = 0; f < d->nfac; f++) {
+        dfac *fa = &d->fac[f];
+        double cap = sched(&s->facility[f].capacity, 0) / fa->ncells;
+        for (int32_t c = 0; c < fa->ncells + NVIRTUAL; c++) {
+            dcell *ce = &d->cell[fa->base + c];
+            ce->fac = f;
+            ce->active = -1;
+            ce->cap = cap > 0 ? cap : 1;
+            ce->kind = (uint8_t)(c < fa->ncells ? CK_GENERAL : CK_QUARANTINE + (c - fa->ncells));
+        }
+        d->cell[virtual_cell(d, f, CK_QUARANTINE)].cap =
+            room_capacity(d, f, d->spec->quarantine.capacity);
+        d->cell[virtual_cell(d, f, CK_ISOLATION)].cap =
+            room_capacity(d, f, d->spec->isolation.capacity);
+    }
+    /* r0_at_capacity is converted for the mean design capacity of a cell */
+    d->beta_cell = cc_disease_beta_cell(d->spec, total_cells > 0 ? total_cap / total_cells : 1);
+
+    d->ndays = s->days + 1;
+    d->cal = calloc((size_t)d->ndays, sizeof *d->cal);
+    if (!d->cal || ensure_agents(d, (size_t)nstaff + 1))
+        goto oom;
+    d->nagents = (size_t)nstaff;
+    for (int f = 0; f < d->nfac; f++) {
+        dfac *fa = &d->fac[f];
+        for (int32_t i = 0; i < fa->nstaff; i++) {
+            int32_t a = fa->staff0 + i;
+            cc_stream_id id = cc_stream(CC_RK_STAFF, (uint32_t)f, (uint32_t)i, 0, 0);
+            d->w0[a] = id.w0;
+            d->w1[a] = id.w1;
+            d->flags[a] = AF_SEEN | AF_PRESENT | AF_STAFF;
+            d->state[a] = (uint8_t)d->pg->susceptible;
+            d->fac_of[a] = f;
+            d->age[a] = 40; /* [assumption] staff age; only severity uses it */
+            d->place[a] = -1;
+            move_to(d, a, virtual_cell(d, f, CK_STAFF));
+            vqueue_push(d, a);
+        }
+    }
+    if (d->oom)
+        goto oom;
+    *out = d;
+    return 0;
+oom:
+    cc_diag_add(diag, s->file, 0, 0, "disease", NULL, "out of memory creating the disease state");
+    cc_disease_free(d);
+    return -1;
+}
+
+void cc_disease_free(cc_disease *d)
+{
+    if (!d)
+        return;
+    cc_rng_free(d->r);
+    for (int f = 0; d->fac && f < d->nfac; f++)
+        for (int k = 0; k < NCLASS; k++)
+            free(d->fac[f].sus[k]);
+    for (int32_t g = 0; d->cell && g < d->ncells; g++)
+        for (int k = 0; k < NCLASS; k++)
+            free(d->cell[g].sus[k]);
+    free(d->fac);
+    free(d->cell);
+    free(d->cell_ninf);
+    free(d->active);
+    for (int32_t t = 0; d->cal && t < d->ndays; t++)
+        free(d->cal[t].e);
+    free(d->cal);
+    for (int g = 0; g < CC_VG_COUNT; g++)
+        free(d->vq[g]);
+    free(d->state);
+    free(d->flags);
+    free(d->fac_of);
+    free(d->home);
+    free(d->place);
+    free(d->pos);
+    free(d->fpos);
+    free(d->qend);
+    free(d->age);
+    free(d->w0);
+    free(d->w1);
+    free(d->pseq);
+    free(d->nsteps);
+    free(d->snap_cell);
+    free(d->snap_force);
+    free(d->fac_I);
+    free(d->fac_Fs);
+    free(d->fac_Ff);
+    free(d);
+}
+
+/* ---- entering and leaving --------------------------------------------------- */
+
+/* Start agent a in a state drawn from shares (u uniform); false if none. */
+static bool start_from_shares(cc_disease *d, int32_t a, const cc_state_shares *sh, double u,
+                              int32_t day)
+{
+    double acc = 0;
+    for (int i = 0; i < sh->n; i++) {
+        acc += sh->share[i];
+        if (u < acc) {
+            enter_state(d, a, sh->state[i], day);
+            return true;
+        }
+    }
+    return false;
+}
+
+void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facility, int cell,
+                      int32_t day, bool from_community, bool initial, double age, bool risk,
+                      bool child)
+{
+    if (!d || person < 0 || facility < 0 || facility >= d->nfac ||
+        person > (int64_t)INT32_MAX - d->nstaff - 1)
+        return;
+    int32_t a = (int32_t)(person + d->nstaff);
+    if (ensure_agents(d, (size_t)a + 1)) {
+        d->oom = 1;
+        return;
+    }
+    if ((size_t)a >= d->nagents)
+        d->nagents = (size_t)a + 1;
+    dfac *f = &d->fac[facility];
+    bool first = !(d->flags[a] & AF_SEEN);
+    if (first) {
+        d->flags[a] = AF_SEEN;
+        d->state[a] = (uint8_t)d->pg->susceptible;
+    } else if (from_community && d->pg->state[d->state[a]].kind == CC_PS_INFECTED) {
+        /* back from the community, where the infection was not followed:
+         * it is over by now [approximation] */
+        d->state[a] = (uint8_t)d->pg->recovered;
+    }
+    if (d->pg->state[d->state[a]].kind == CC_PS_DEAD)
+        return;
+    d->flags[a] = (uint8_t)((d->flags[a] | AF_PRESENT) & ~(AF_QUAR | AF_ISO | AF_RISK | AF_CHILD));
+    if (risk)
+        d->flags[a] |= AF_RISK;
+    if (child)
+        d->flags[a] |= AF_CHILD;
+    d->w0[a] = who.w0;
+    d->w1[a] = who.w1;
+    d->age[a] = (float)age;
+    d->fac_of[a] = facility;
+    d->home[a] = cell >= 0 && cell < f->ncells ? cell : 0;
+    d->place[a] = -1;
+    f->entries++;
+    const cc_disease_spec *sp = d->spec;
+
+    /* where the person stays: intake quarantine, or the assigned cell */
+    int32_t g = home_cell(d, a);
+    if (from_community && window_on(&sp->quarantine.w, day) && sp->quarantine.days > 0) {
+        int32_t q = virtual_cell(d, facility, CK_QUARANTINE);
+        if (d->cell[q].n < d->cell[q].cap) {
+            g = q;
+            d->flags[a] |= AF_QUAR;
+            d->qend[a] = day + (int32_t)ceil(sp->quarantine.days);
+            schedule(d, a, d->qend[a], EV_QEND, 0);
+        } else {
+            d->quarantine_overflow++;
+        }
+    }
+    d->place[a] = g;
+    contrib(d, a, +1);
+
+    /* infection brought in */
+    if (d->pg->state[d->state[a]].kind == CC_PS_SUSCEPTIBLE && (from_community || initial)) {
+        seek_agent(d, a, CC_RP_INFECTION, (uint32_t)day);
+        double u = gsl_rng_uniform(d->r);
+        double prev = from_community ? sched(&sp->community_prevalence, day) : 0;
+        if (u < prev) {
+            d->imported++;
+            enter_state(d, a, d->pg->entry, day);
+        } else {
+            u = (u - prev) / (1 - prev); /* uniform again on the rest */
+            start_from_shares(d, a, initial ? &sp->initial_states : &sp->intake_states, u, day);
+        }
+    }
+    if (d->pg->state[d->state[a]].symptomatic && sp->isolation.symptomatic &&
+        window_on(&sp->isolation.w, day))
+        isolate(d, a);
+
+    /* testing: at intake today, periodic from a staggered day */
+    if (sp->testing.w.on) {
+        if (from_community && sp->testing.at_intake && window_on(&sp->testing.w, day))
+            schedule(d, a, day, EV_TEST, 0);
+        if (sp->testing.every_days > 0) {
+            seek_agent(d, a, CC_RP_HEALTH, (uint32_t)day);
+            int32_t off = 1 + (int32_t)gsl_rng_uniform_int(d->r, (unsigned long)sp->testing.every_days);
+            int32_t first_day = day + off;
+            if (first_day < sp->testing.w.from)
+                first_day = sp->testing.w.from +
+                            (off - 1) % (sp->testing.every_days > 0 ? sp->testing.every_days : 1);
+            schedule(d, a, first_day, EV_TEST, 1);
+        }
+    }
+    if (!(d->flags[a] & AF_VACC))
+        vqueue_push(d, a);
+}
+
+void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reason why)
+{
+    (void)day;
+    if (!d || person < 0 || (size_t)(person + d->nstaff) >= d->nagents)
+        return;
+    int32_t a = (int32_t)(person + d->nstaff);
+    if (!(d->flags[a] & AF_PRESENT))
+        return;
+    if (why == CC_LEAVE_RELEASED && d->pg->state[d->state[a]].infectiousness > 0)
+        d->spillover_released++;
+    contrib(d, a, -1);
+    d->place[a] = -1;
+    d->flags[a] = (uint8_t)(d->flags[a] & ~(AF_PRESENT | AF_QUAR | AF_ISO));
+    if (why != CC_LEAVE_MOVING)
+        d->pseq[a] = (d->pseq[a] + 1) & EV_SEQ_MASK; /* not followed outside */
+}
+
+int cc_disease_infect(cc_disease *d, int64_t person, int32_t day)
+{
+    if (!d || person < 0 || (size_t)(person + d->nstaff) >= d->nagents)
+        return -1;
+    int32_t a = (int32_t)(person + d->nstaff);
+    if (!(d->flags[a] & AF_PRESENT) || d->pg->state[d->state[a]].kind != CC_PS_SUSCEPTIBLE)
+        return -1;
+    d->imported++; /* seeded from outside, not acquired in custody */
+    enter_state(d, a, d->pg->entry, day);
+    return d->oom ? -1 : 0;
+}
+
+double cc_disease_beta_cell_used(const cc_disease *d) { return d ? d->beta_cell : 0; }
+
+/* ---- the day ------------------------------------------------------------------ */
+
+/* Infect k agents chosen uniformly from a susceptible list (the list
+ * shrinks as they leave it). */
+static void infect_from(cc_disease *d, int32_t **list, int32_t *n, unsigned int k, int32_t day)
+{
+    for (unsigned int i = 0; i < k && *n > 0; i++) {
+        int32_t j = (int32_t)gsl_rng_uniform_int(d->r, (unsigned long)*n);
+        infect(d, (*list)[j], day);
+    }
+}
+
+static double cell_infectious(const cc_disease *d, int32_t g, bool staff_room)
+{
+    const int32_t *n = &d->cell_ninf[(size_t)g * (size_t)d->ninf_states];
+    double I = 0;
+    for (int k = 0; k < d->ninf_states; k++)
+        if (!(staff_room && d->inf_symptomatic[k])) /* symptomatic staff stay home */
+            I += n[k] * d->inf_weight[k];
+    return I;
+}
+
+static void vaccinate(cc_disease *d, int32_t day)
+{
+    const cc_disease_spec *sp = d->spec;
+    if (!window_on(&sp->vaccination.w, day))
+        return;
+    double doses = sp->vaccination.doses_per_day + d->dose_carry;
+    int64_t n = (int64_t)floor(doses);
+    d->dose_carry = doses - (double)n;
+    for (int i = 0; i < sp->vaccination.npriority && n > 0; i++) {
+        cc_vgroup g = sp->vaccination.priority[i];
+        while (n > 0 && d->vqhead[g] < d->vqn[g]) {
+            int32_t a = d->vq[g][d->vqhead[g]++];
+            if (!(d->flags[a] & AF_PRESENT) || (d->flags[a] & AF_VACC) ||
+                d->pg->state[d->state[a]].kind == CC_PS_DEAD)
+                continue;
+            contrib(d, a, -1);
+            d->flags[a] |= AF_VACC;
+            contrib(d, a, +1);
+            d->doses++;
+            n--;
+            if (sp->vaccination.has_waning) {
+                seek_agent(d, a, CC_RP_VACCINE, (uint32_t)day);
+                double t = cc_dist_sample(d->r, &sp->vaccination.waning);
+                schedule(d, a, day + 1 + (int32_t)fmin(t, 1e6), EV_VWANE, 0);
+            }
+        }
+    }
+}
+
+static void introduce(cc_disease *d, int32_t day)
+{
+    const cc_disease_spec *sp = d->spec;
+    for (int i = 0; i < sp->nintro; i++) {
+        const cc_introduction *in = &sp->intro[i];
+        if (in->day != day)
+            continue;
+        dfac *f = &d->fac[in->facility];
+        cc_rng_seek(d->r, d->seed, d->replicate,
+                    cc_stream(CC_RK_FACILITY, (uint32_t)in->facility, (uint32_t)day,
+                              CC_RP_INFECTION, (uint32_t)(1 + i)));
+        for (int32_t j = 0; j < in->count; j++) {
+            int32_t **l0, **l1, *n0, *n1;
+            if (in->staff) {
+                dcell *c = &d->cell[virtual_cell(d, in->facility, CK_STAFF)];
+                l0 = &c->sus[0], l1 = &c->sus[1], n0 = &c->nsus[0], n1 = &c->nsus[1];
+            } else {
+                l0 = &f->sus[0], l1 = &f->sus[1], n0 = &f->nsus[0], n1 = &f->nsus[1];
+            }
+            int32_t tot = *n0 + *n1;
+            if (tot == 0)
+                break;
+            int32_t k = (int32_t)gsl_rng_uniform_int(d->r, (unsigned long)tot);
+            int32_t a = k < *n0 ? (*l0)[k] : (*l1)[k - *n0];
+            d->imported++;
+            enter_state(d, a, d->pg->entry, day);
+        }
+    }
+}
+
+static void transmit(cc_disease *d, int32_t day)
+{
+    const cc_disease_spec *sp = d->spec;
+    double masks = window_on(&sp->masks.w, day) ? sp->masks.factor : 1;
+    double vent = window_on(&sp->ventilation.w, day) ? sp->ventilation.factor : 1;
+    double bc = d->beta_cell * masks * vent, bf = sp->beta_facility * masks,
+           bs = sp->beta_staff * masks, g = sp->crowding_exponent;
+    double susc[NCLASS] = {1, 1 - (sp->vaccination.w.on ? sp->vaccination.efficacy_infection : 0)};
+
+    /* snapshot of the cell forces (start of the day) */
+    if ((size_t)d->nactive > d->snapcap) {
+        size_t cap = d->snapcap;
+        if (cc_grow((void **)&d->snap_cell, &cap, (size_t)d->nactive, sizeof *d->snap_cell) ||
+            cc_grow((void **)&d->snap_force, &d->snapcap, (size_t)d->nactive,
+                    sizeof *d->snap_force)) {
+            d->oom = 1;
+            return;
+        }
+    }
+    int32_t nsnap = 0;
+    for (int32_t i = 0; i < d->nactive; i++) {
+        int32_t c = d->active[i];
+        const dcell *ce = &d->cell[c];
+        if (ce->kind == CK_STAFF || ce->nsus[0] + ce->nsus[1] == 0 || bc <= 0)
+            continue;
+        double I = cell_infectious(d, c, false);
+        double denom = pow(ce->cap, 1 - g) * pow((double)ce->n, g);
+        d->snap_cell[nsnap] = c;
+        d->snap_force[nsnap] = bc * I / denom;
+        nsnap++;
+    }
+    /* facility-wide and staff forces; I_f over the general cells */
+    double hazard_comm = 0;
+    if (d->pg->infected_days > 0) {
+        double prev = sched(sp->staff_prevalence_given ? &sp->staff_community_prevalence
+                                                       : &sp->community_prevalence, day);
+        hazard_comm = prev / d->pg->infected_days;
+    }
+    /* I_f from the active general cells (the work follows infections) */
+    double *If = d->fac_I, *Fs = d->fac_Fs, *Ff = d->fac_Ff;
+    memset(If, 0, (size_t)d->nfac * sizeof *If);
+    memset(Fs, 0, (size_t)d->nfac * sizeof *Fs);
+    memset(Ff, 0, (size_t)d->nfac * sizeof *Ff);
+    for (int32_t i = 0; i < d->nactive; i++) {
+        int32_t c = d->active[i];
+        if (d->cell[c].kind == CK_GENERAL)
+            If[d->cell[c].fac] += cell_infectious(d, c, false);
+    }
+    for (int fi = 0; fi < d->nfac; fi++) {
+        dfac *f = &d->fac[fi];
+        double Istaff = f->nstaff ? cell_infectious(d, virtual_cell(d, fi, CK_STAFF), true) : 0;
+        if (f->n > 0) {
+            Ff[fi] = (bf * If[fi] + bs * Istaff) / f->n;
+            Fs[fi] = bs * If[fi] / f->n;
+        }
+        Fs[fi] += hazard_comm;
+    }
+    /* (a) facility-wide stage */
+    for (int fi = 0; fi < d->nfac; fi++) {
+        dfac *f = &d->fac[fi];
+        if (Ff[fi] <= 0)
+            continue;
+        cc_rng_seek(d->r, d->seed, d->replicate,
+                    cc_stream(CC_RK_FACILITY, (uint32_t)fi, (uint32_t)day, CC_RP_INFECTION, 0));
+        for (int k = 0; k < NCLASS; k++) {
+            if (f->nsus[k] == 0 || susc[k] <= 0)
+                continue;
+            double p = -expm1(-susc[k] * Ff[fi]);
+            unsigned int n = gsl_ran_binomial(d->r, p, (unsigned int)f->nsus[k]);
+            infect_from(d, &f->sus[k], &f->nsus[k], n, day);
+        }
+    }
+    /* (b) cells with infectious people */
+    for (int32_t i = 0; i < nsnap; i++) {
+        int32_t c = d->snap_cell[i];
+        dcell *ce = &d->cell[c];
+        cc_rng_seek(d->r, d->seed, d->replicate,
+                    cc_stream(CC_RK_CELL, (uint32_t)ce->fac, (uint32_t)(c - d->fac[ce->fac].base),
+                              CC_RP_INFECTION, (uint32_t)day));
+        for (int k = 0; k < NCLASS; k++) {
+            if (ce->nsus[k] == 0 || susc[k] <= 0)
+                continue;
+            double p = -expm1(-susc[k] * d->snap_force[i]);
+            unsigned int n = gsl_ran_binomial(d->r, p, (unsigned int)ce->nsus[k]);
+            infect_from(d, &ce->sus[k], &ce->nsus[k], n, day);
+        }
+    }
+    /* (c) staff */
+    for (int fi = 0; fi < d->nfac; fi++) {
+        if (Fs[fi] <= 0 || d->fac[fi].nstaff == 0)
+            continue;
+        int32_t c = virtual_cell(d, fi, CK_STAFF);
+        dcell *ce = &d->cell[c];
+        cc_rng_seek(d->r, d->seed, d->replicate,
+                    cc_stream(CC_RK_CELL, (uint32_t)fi, (uint32_t)(c - d->fac[fi].base),
+                              CC_RP_INFECTION, (uint32_t)day));
+        for (int k = 0; k < NCLASS; k++) {
+            if (ce->nsus[k] == 0 || susc[k] <= 0)
+                continue;
+            double p = -expm1(-susc[k] * Fs[fi]);
+            unsigned int n = gsl_ran_binomial(d->r, p, (unsigned int)ce->nsus[k]);
+            infect_from(d, &ce->sus[k], &ce->nsus[k], n, day);
+        }
+    }
+}
+
+static void handle_event(cc_disease *d, event e, int32_t day)
+{
+    int32_t a = e.agent;
+    unsigned kind = e.tag >> 28;
+    uint32_t seq = e.tag & EV_SEQ_MASK;
+    const cc_disease_spec *sp = d->spec;
+    bool present = (d->flags[a] & AF_PRESENT) != 0;
+    switch (kind) {
+    case EV_PROG:
+        if (seq == d->pseq[a])
+            progress(d, a, day);
+        break;
+    case EV_QEND:
+        if (present && (d->flags[a] & AF_QUAR) && d->qend[a] == day) {
+            d->flags[a] = (uint8_t)(d->flags[a] & ~AF_QUAR);
+            move_to(d, a, home_cell(d, a));
+        }
+        break;
+    case EV_TEST:
+        if (!present || is_staff(d, a))
+            break;
+        if (window_on(&sp->testing.w, day)) {
+            d->tests++;
+            const cc_pstate *st = &d->pg->state[d->state[a]];
+            if (st->detectable) {
+                seek_agent(d, a, CC_RP_HEALTH, (uint32_t)day | 0x800000u);
+                if (gsl_rng_uniform(d->r) < sp->testing.sensitivity) {
+                    d->positives++;
+                    schedule(d, a, day + sp->testing.delay_days, EV_RESULT, 0);
+                }
+            }
+        }
+        if (seq == 1 && sp->testing.every_days > 0 && day < sp->testing.w.until)
+            schedule(d, a, day + sp->testing.every_days, EV_TEST, 1);
+        break;
+    case EV_RESULT:
+        if (present && d->pg->state[d->state[a]].kind == CC_PS_INFECTED) {
+            isolate(d, a);
+            maybe_release_isolation(d, a); /* already past it: stays home */
+        }
+        break;
+    case EV_VWANE:
+        if (d->flags[a] & AF_VACC) {
+            contrib(d, a, -1);
+            d->flags[a] = (uint8_t)(d->flags[a] & ~AF_VACC);
+            contrib(d, a, +1);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+int cc_disease_step(cc_disease *d, int32_t day, int64_t **deaths, size_t *ndeaths, size_t *cap)
+{
+    if (!d)
+        return 0;
+    if (day < 0 || day >= d->ndays)
+        return -1;
+    d->today = day;
+    d->deaths = deaths;
+    d->ndeaths = ndeaths;
+    d->capdeaths = cap;
+    for (int f = 0; f < d->nfac; f++) {
+        d->fac[f].new_today = 0;
+        d->fac[f].deaths_today = 0;
+        /* capacity changes on dates move every cell's design capacity */
+        const cc_schedule *cs = &d->s->facility[f].capacity;
+        for (int i = 1; i < cs->n; i++)
+            if (cs->from[i] == day) {
+                double c = sched(cs, day) / d->fac[f].ncells;
+                for (int32_t k = 0; k < d->fac[f].ncells; k++)
+                    d->cell[d->fac[f].base + k].cap = c > 0 ? c : 1;
+            }
+    }
+    vaccinate(d, day);
+    introduce(d, day);
+    transmit(d, day);
+    /* progression: today's events (new ones may be appended while we go) */
+    bucket *b = &d->cal[day];
+    for (size_t i = 0; i < b->n; i++)
+        handle_event(d, b->e[i], day);
+    free(b->e);
+    b->e = NULL;
+    b->n = b->cap = 0;
+    for (int f = 0; f < d->nfac; f++)
+        d->hosp_days += d->fac[f].hospitalised;
+    d->deaths = NULL;
+    return d->oom ? -1 : 0;
+}
+
+void cc_disease_counts_get(const cc_disease *d, int facility, cc_disease_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!d)
+        return;
+    for (int f = 0; f < d->nfac; f++) {
+        if (facility >= 0 && f != facility)
+            continue;
+        const dfac *fa = &d->fac[f];
+        out->new_infections += fa->new_today;
+        out->active_infections += fa->active_infections;
+        out->hospitalised += fa->hospitalised;
+        out->deaths_disease += fa->deaths_today;
+    }
+}
+
+int cc_disease_metrics(const cc_disease *d, cc_metrics *m)
+{
+    if (!d)
+        return 0;
+    cc_metrics_add(m, (double)d->inf_detainees, "infections.detainees");
+    cc_metrics_add(m, (double)d->inf_staff, "infections.staff");
+    cc_metrics_add(m, (double)d->inf_children, "infections.children");
+    cc_metrics_add(m, (double)d->imported, "infections.imported");
+    /* deaths.disease is added by the engine, which removes the dead */
+    cc_metrics_add(m, (double)d->deaths_staff, "deaths_disease.staff");
+    for (int i = 0; i < NDEATH_BANDS; i++)
+        cc_metrics_add(m, (double)d->deaths_by_band[i], "deaths_disease.by_age.%s",
+                       death_band_name[i]);
+    cc_metrics_add(m, (double)d->deaths_by_risk[1], "deaths_disease.by_risk.yes");
+    cc_metrics_add(m, (double)d->deaths_by_risk[0], "deaths_disease.by_risk.no");
+    cc_metrics_add(m, (double)(d->spillover_released + d->inf_staff), "spillover");
+    cc_metrics_add(m, (double)d->hosp_days, "hospitalised_days");
+    for (int f = 0; f < d->nfac; f++)
+        cc_metrics_add(m, d->fac[f].entries ? (double)d->fac[f].infections / (double)d->fac[f].entries
+                                            : 0,
+                       "attack_rate.%s", d->s->facility[f].name);
+    cc_metrics_add(m, d->beta_cell, "disease.beta_cell_used");
+    cc_metrics_add(m, (double)d->quarantine_overflow, "disease.quarantine_overflow");
+    cc_metrics_add(m, (double)d->isolation_overflow, "disease.isolation_overflow");
+    cc_metrics_add(m, (double)d->tests, "disease.tests");
+    cc_metrics_add(m, (double)d->positives, "disease.tests_positive");
+    cc_metrics_add(m, (double)d->doses, "disease.vaccinations");
+    return m->failed ? -1 : 0;
+}

@@ -1,0 +1,896 @@
+/* pathogen.c - loading and validating a pathogen state machine (see
+ * pathogen.h), and the small positioned YAML reader it shares with
+ * disease_spec.c.
+ *
+ * Loading is done once per scenario; nothing here is on a hot path. Every
+ * problem of a file is reported, not only the first: readers record an error
+ * and carry on with the next key.
+ */
+#include "pathogen.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dist.h"
+#include "embedded.h"
+#include "schema.h"
+#include "util.h"
+
+/* ---- the YAML reader ---------------------------------------------------- */
+
+static int has_alias(struct fy_node *n, struct fy_node **where)
+{
+    if (!n)
+        return 0;
+    if (fy_node_is_alias(n) || fy_node_get_anchor(n)) {
+        *where = n;
+        return 1;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        struct fy_node_pair *pr;
+        while ((pr = fy_node_mapping_iterate(n, &it)))
+            if (has_alias(fy_node_pair_key(pr), where) || has_alias(fy_node_pair_value(pr), where))
+                return 1;
+    } else if (fy_node_is_sequence(n)) {
+        struct fy_node *c;
+        while ((c = fy_node_sequence_iterate(n, &it)))
+            if (has_alias(c, where))
+                return 1;
+    }
+    return 0;
+}
+
+struct fy_document *cc_yr_parse(cc_yr *r, const char *text, size_t len)
+{
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    struct fy_diag *fd = fy_diag_create(&dcfg);
+    if (!fd) {
+        cc_diag_add(r->diag, r->file, 0, 0, NULL, NULL, "out of memory");
+        r->errors++;
+        return NULL;
+    }
+    fy_diag_set_collect_errors(fd, true);
+    struct fy_parse_cfg cfg = {0};
+    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+    cfg.diag = fd;
+    struct fy_document *doc = fy_document_build_from_string(&cfg, text, len);
+    int syntax = 0;
+    void *it = NULL;
+    struct fy_diag_error *e;
+    while ((e = fy_diag_errors_iterate(fd, &it))) {
+        /* collected errors count lines and columns from 1 (see
+         * notes/libfyaml-0.7.md; tested in test_pathogen.c) */
+        cc_diag_add(r->diag, r->file, e->line, e->column, NULL, NULL, "%s", e->msg);
+        r->errors++;
+        syntax++;
+    }
+    if (!doc && !syntax) {
+        cc_diag_add(r->diag, r->file, 0, 0, NULL, NULL, "not a YAML document");
+        r->errors++;
+    }
+    fy_diag_destroy(fd);
+    if (doc && syntax) {
+        fy_document_destroy(doc);
+        return NULL;
+    }
+    if (!doc)
+        return NULL;
+    struct fy_node *where = NULL;
+    if (has_alias(fy_document_root(doc), &where)) {
+        cc_yr_error(r, where, NULL, "write the value out in full",
+                    "expected plain YAML, got an anchor or alias");
+        fy_document_destroy(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+void cc_yr_pos(struct fy_node *n, int *line, int *col)
+{
+    *line = *col = 0;
+    while (n) {
+        if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
+            struct fy_token *t = fy_node_get_scalar_token(n);
+            const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+            if (m) {
+                *line = m->line + 1; /* marks count from 0 */
+                *col = m->column + 1;
+            }
+            return;
+        }
+        void *it = NULL;
+        if (fy_node_is_mapping(n)) {
+            struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
+            n = pr ? fy_node_pair_key(pr) : NULL;
+        } else if (fy_node_is_sequence(n)) {
+            n = fy_node_sequence_iterate(n, &it);
+        } else {
+            return;
+        }
+    }
+}
+
+void cc_yr_error(cc_yr *r, struct fy_node *n, const char *path, const char *hint,
+                 const char *fmt, ...)
+{
+    int line, col;
+    cc_yr_pos(n, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = cc_vasprintf(fmt, ap);
+    va_end(ap);
+    cc_diag_add(r->diag, r->file, line, col, path, hint, "%s", msg ? msg : "(out of memory)");
+    free(msg);
+    r->errors++;
+}
+
+/* What a node is, for "got ..." in messages. */
+static const char *node_kind(struct fy_node *n)
+{
+    if (!n || fy_node_is_null(n))
+        return "nothing";
+    if (fy_node_is_mapping(n))
+        return "a mapping";
+    if (fy_node_is_sequence(n))
+        return "a list";
+    return NULL; /* a scalar: quote it */
+}
+
+static char *got(struct fy_node *n)
+{
+    const char *k = node_kind(n);
+    if (k)
+        return cc_strdup(k);
+    size_t len = 0;
+    const char *s = fy_node_get_scalar(n, &len);
+    if (len > 60)
+        return cc_asprintf("'%.57s...'", s);
+    return cc_asprintf("'%.*s'", (int)len, s ? s : "");
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 99;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *cc_yr_nearest(const char *word, const char *const *known)
+{
+    const char *best = NULL;
+    size_t bestd = 2 + strlen(word) / 4 + 1;
+    for (int i = 0; known[i]; i++) {
+        size_t d = edit_distance(word, known[i]);
+        if (d < bestd) {
+            bestd = d;
+            best = known[i];
+        }
+    }
+    return best;
+}
+
+struct fy_node *cc_yr_get(struct fy_node *m, const char *key)
+{
+    if (!m || !fy_node_is_mapping(m))
+        return NULL;
+    return fy_node_mapping_lookup_by_string(m, key, FY_NT);
+}
+
+int cc_yr_keys(cc_yr *r, struct fy_node *m, const char *path, const char *const *known)
+{
+    if (!m || !fy_node_is_mapping(m)) {
+        char *g = got(m);
+        cc_yr_error(r, m, path, NULL, "expected a mapping, got %s", g);
+        free(g);
+        return -1;
+    }
+    int bad = 0;
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(m, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr);
+        const char *name = k && fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : NULL;
+        int ok = 0;
+        for (int i = 0; name && known[i]; i++)
+            if (strcmp(name, known[i]) == 0)
+                ok = 1;
+        if (ok)
+            continue;
+        bad++;
+        const char *near = name ? cc_yr_nearest(name, known) : NULL;
+        char *hint = near ? cc_asprintf("did you mean '%s'?", near) : NULL;
+        cc_buf list = {0};
+        for (int i = 0; known[i]; i++)
+            cc_buf_printf(&list, "%s%s", i ? ", " : "", known[i]);
+        char *kp = cc_asprintf("%s%s%s", path ? path : "", path && *path ? "." : "",
+                               name ? name : "?");
+        cc_yr_error(r, k, kp, hint, "expected one of %s, got unknown key '%s'",
+                    list.data ? list.data : "", name ? name : "?");
+        free(kp);
+        free(hint);
+        cc_buf_free(&list);
+    }
+    return bad;
+}
+
+static int scalar_text(struct fy_node *n, const char **s, size_t *len)
+{
+    if (!n || !fy_node_is_scalar(n) || fy_node_is_null(n))
+        return -1;
+    *s = fy_node_get_scalar(n, len);
+    return *s ? 0 : -1;
+}
+
+int cc_yr_number(cc_yr *r, struct fy_node *n, const char *path, double lo, double hi,
+                 double *out)
+{
+    const char *s;
+    size_t len;
+    char buf[64];
+    if (scalar_text(n, &s, &len) == 0 && len > 0 && len < sizeof buf) {
+        memcpy(buf, s, len);
+        buf[len] = 0;
+        char *end;
+        errno = 0;
+        double v = strtod(buf, &end);
+        if (*end == 0 && errno == 0 && isfinite(v)) {
+            if (v < lo || v > hi) {
+                cc_yr_error(r, n, path, NULL, "expected a number in [%g, %g], got %s", lo, hi,
+                            buf);
+                return -1;
+            }
+            *out = v;
+            return 0;
+        }
+    }
+    char *g = got(n);
+    cc_yr_error(r, n, path, NULL, "expected a number, got %s", g);
+    free(g);
+    return -1;
+}
+
+int cc_yr_bool(cc_yr *r, struct fy_node *n, const char *path, bool *out)
+{
+    const char *s;
+    size_t len;
+    if (scalar_text(n, &s, &len) == 0) {
+        if ((len == 4 && memcmp(s, "true", 4) == 0) || (len == 3 && memcmp(s, "yes", 3) == 0)) {
+            *out = true;
+            return 0;
+        }
+        if ((len == 5 && memcmp(s, "false", 5) == 0) || (len == 2 && memcmp(s, "no", 2) == 0)) {
+            *out = false;
+            return 0;
+        }
+    }
+    char *g = got(n);
+    cc_yr_error(r, n, path, NULL, "expected true or false, got %s", g);
+    free(g);
+    return -1;
+}
+
+int cc_yr_string(cc_yr *r, struct fy_node *n, const char *path, char *out, size_t size)
+{
+    const char *s;
+    size_t len;
+    if (scalar_text(n, &s, &len) == 0 && len > 0 && len < size) {
+        memcpy(out, s, len);
+        out[len] = 0;
+        return 0;
+    }
+    char *g = got(n);
+    if (scalar_text(n, &s, &len) == 0 && len >= size)
+        cc_yr_error(r, n, path, NULL, "expected a name of at most %zu bytes, got %zu bytes",
+                    size - 1, len);
+    else
+        cc_yr_error(r, n, path, NULL, "expected a name, got %s", g);
+    free(g);
+    return -1;
+}
+
+int cc_yr_dist(cc_yr *r, struct fy_node *n, const char *path, cc_dist *out)
+{
+    /* one parser for every duration of the project: the scenario's
+     * (distspec.c), so a pathogen file reads exactly like a scenario */
+    memset(out, 0, sizeof *out);
+    cc_yctx *ctx = cc_yctx_create(r->diag, r->file, NULL, NULL, NULL);
+    if (!ctx) {
+        cc_yr_error(r, n, path, NULL, "out of memory");
+        return -1;
+    }
+    cc_yaml_push_key(ctx, path);
+    int rc = cc_yaml_parse_dist(ctx, n, "days", out);
+    r->errors += cc_yctx_errors(ctx);
+    cc_yctx_free(ctx);
+    if (rc == 0 && out->kind == CC_DIST_EMPIRICAL) {
+        cc_dist_free(out);
+        cc_yr_error(r, n, path, "use fixed, uniform, exponential, lognormal or gamma",
+                    "expected a parametric distribution, got empirical");
+        return -1;
+    }
+    if (rc == 0)
+        cc_dist_compute_mean(out);
+    return rc;
+}
+
+/* ---- pathogens ----------------------------------------------------------- */
+
+static const char *const reserved[] = {"susceptible", "recovered", "dead", NULL};
+
+int cc_pathogen_state(const cc_pathogen *p, const char *name)
+{
+    for (int i = 0; i < p->nstates; i++)
+        if (strcmp(p->state[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+double cc_prob_eval(const cc_prob *p, double age, bool risk)
+{
+    double v = p->p;
+    for (int i = 0; i < p->nbands; i++)
+        if (age >= p->lo[i] && age < p->hi[i]) {
+            v = p->bp[i];
+            break;
+        }
+    if (risk)
+        v *= p->risk_factor;
+    return v > 1 ? 1 : v;
+}
+
+/* "lo-hi" (whole years, both included) or "lo+" into [lo, hi). */
+static int parse_band(const char *s, double *lo, double *hi)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (end == s || a < 0 || a > 200)
+        return -1;
+    if (strcmp(end, "+") == 0) {
+        *lo = (double)a;
+        *hi = INFINITY;
+        return 0;
+    }
+    if (*end != '-')
+        return -1;
+    const char *b0 = end + 1;
+    long b = strtol(b0, &end, 10);
+    if (end == b0 || *end || b < a || b > 200)
+        return -1;
+    *lo = (double)a;
+    *hi = (double)b + 1;
+    return 0;
+}
+
+static void read_prob(cc_yr *r, struct fy_node *n, const char *path, cc_prob *p)
+{
+    memset(p, 0, sizeof *p);
+    p->risk_factor = 1.0;
+    if (n && fy_node_is_scalar(n)) {
+        const char *s = fy_node_get_scalar0(n);
+        if (s && strcmp(s, "rest") == 0) {
+            p->rest = true;
+            return;
+        }
+        p->has_default = true;
+        cc_yr_number(r, n, path, 0, 1, &p->p);
+        return;
+    }
+    static const char *const keys[] = {"default", "age", "risk_factor", NULL};
+    if (cc_yr_keys(r, n, path, keys) < 0)
+        return;
+    struct fy_node *dn = cc_yr_get(n, "default"), *an = cc_yr_get(n, "age"),
+                   *rn = cc_yr_get(n, "risk_factor");
+    char *kp;
+    if (dn) {
+        kp = cc_asprintf("%s.default", path);
+        p->has_default = cc_yr_number(r, dn, kp, 0, 1, &p->p) == 0;
+        free(kp);
+    }
+    if (rn) {
+        kp = cc_asprintf("%s.risk_factor", path);
+        cc_yr_number(r, rn, kp, 0, 1e6, &p->risk_factor);
+        free(kp);
+    }
+    if (!an) {
+        if (!dn)
+            cc_yr_error(r, n, path, NULL, "expected 'default' or 'age' bands, got neither");
+        return;
+    }
+    kp = cc_asprintf("%s.age", path);
+    if (!fy_node_is_mapping(an) || fy_node_mapping_item_count(an) == 0) {
+        cc_yr_error(r, an, kp, NULL,
+                    "expected age bands such as {\"0-49\": 0.01, \"50+\": 0.1}, got %s",
+                    fy_node_is_mapping(an) ? "an empty mapping" : "something else");
+        free(kp);
+        return;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(an, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr);
+        const char *ks = fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : NULL;
+        char *bp = cc_asprintf("%s.%s", kp, ks ? ks : "?");
+        double lo, hi, v;
+        if (!ks || parse_band(ks, &lo, &hi) != 0) {
+            cc_yr_error(r, k, bp, NULL,
+                        "expected an age band \"LO-HI\" or \"LO+\" in whole years, got '%s'",
+                        ks ? ks : "?");
+        } else if (p->nbands >= CC_PATH_MAX_BANDS) {
+            cc_yr_error(r, k, bp, NULL, "expected at most %d age bands", CC_PATH_MAX_BANDS);
+        } else if (cc_yr_number(r, fy_node_pair_value(pr), bp, 0, 1, &v) == 0) {
+            for (int i = 0; i < p->nbands; i++)
+                if (lo < p->hi[i] && p->lo[i] < hi) {
+                    cc_yr_error(r, k, bp, NULL, "expected age bands that do not overlap, got "
+                                                "'%s' overlapping an earlier band", ks);
+                    break;
+                }
+            p->lo[p->nbands] = lo;
+            p->hi[p->nbands] = hi;
+            p->bp[p->nbands] = v;
+            p->nbands++;
+        }
+        free(bp);
+    }
+    if (!dn) {
+        /* without a default the bands must cover every age */
+        double at = 0;
+        for (int guard = 0; guard <= p->nbands && isfinite(at); guard++)
+            for (int i = 0; i < p->nbands; i++)
+                if (p->lo[i] <= at && at < p->hi[i]) {
+                    at = p->hi[i];
+                    break;
+                }
+        if (isfinite(at))
+            cc_yr_error(r, an, kp, "add a 'default'",
+                        "expected age bands covering every age, got none from age %g", at);
+    }
+    free(kp);
+}
+
+static void read_state(cc_yr *r, struct fy_node *key, struct fy_node *n, const char *name,
+                       cc_pathogen *pg, int idx, struct fy_node **next_nodes)
+{
+    cc_pstate *st = &pg->state[idx];
+    char *path = cc_asprintf("states.%s", name);
+    if (st->kind == CC_PS_SUSCEPTIBLE || st->kind == CC_PS_DEAD) {
+        static const char *const none[] = {NULL};
+        if (n && !fy_node_is_null(n))
+            cc_yr_keys(r, n, path, none);
+        free(path);
+        return;
+    }
+    if (st->kind == CC_PS_RECOVERED) {
+        static const char *const rk[] = {"waning", NULL};
+        if (n && !fy_node_is_null(n) && cc_yr_keys(r, n, path, rk) >= 0) {
+            struct fy_node *w = cc_yr_get(n, "waning");
+            if (w) {
+                char *wp = cc_asprintf("%s.waning", path);
+                st->has_duration = cc_yr_dist(r, w, wp, &st->duration) == 0;
+                free(wp);
+            }
+        }
+        free(path);
+        return;
+    }
+    static const char *const keys[] = {"infectiousness", "symptomatic", "hospital",
+                                       "detectable",     "duration",    "next",
+                                       "description",    NULL};
+    if (!n || fy_node_is_null(n)) {
+        cc_yr_error(r, key, path, NULL,
+                    "expected a state {infectiousness, duration, next, ...}, got nothing");
+        free(path);
+        return;
+    }
+    if (cc_yr_keys(r, n, path, keys) < 0) {
+        free(path);
+        return;
+    }
+    char *kp;
+    struct fy_node *v;
+    if ((v = cc_yr_get(n, "infectiousness"))) {
+        kp = cc_asprintf("%s.infectiousness", path);
+        cc_yr_number(r, v, kp, 0, 1e6, &st->infectiousness);
+        free(kp);
+    }
+    st->detectable = st->infectiousness > 0;
+    static const char *const flags[] = {"symptomatic", "hospital", "detectable"};
+    bool *fdst[] = {&st->symptomatic, &st->hospital, &st->detectable};
+    for (int i = 0; i < 3; i++)
+        if ((v = cc_yr_get(n, flags[i]))) {
+            kp = cc_asprintf("%s.%s", path, flags[i]);
+            cc_yr_bool(r, v, kp, fdst[i]);
+            free(kp);
+        }
+    kp = cc_asprintf("%s.duration", path);
+    if (!(v = cc_yr_get(n, "duration")))
+        cc_yr_error(r, n, kp, NULL, "expected a duration distribution, got nothing");
+    else
+        st->has_duration = cc_yr_dist(r, v, kp, &st->duration) == 0;
+    free(kp);
+    kp = cc_asprintf("%s.next", path);
+    v = cc_yr_get(n, "next");
+    if (!v || !fy_node_is_sequence(v) || fy_node_sequence_item_count(v) == 0) {
+        cc_yr_error(r, v ? v : n, kp, NULL,
+                    "expected a list of transitions [{to: STATE, p: P}, ...], got %s",
+                    v ? (fy_node_is_sequence(v) ? "an empty list" : "something else")
+                      : "nothing");
+    } else if (fy_node_sequence_item_count(v) > CC_PATH_MAX_NEXT) {
+        cc_yr_error(r, v, kp, NULL, "expected at most %d transitions, got %d", CC_PATH_MAX_NEXT,
+                    fy_node_sequence_item_count(v));
+    } else {
+        next_nodes[idx] = v; /* targets resolved once every state is known */
+    }
+    free(kp);
+    free(path);
+}
+
+/* Resolve the `next` lists once every state name is known. */
+static void read_next(cc_yr *r, cc_pathogen *pg, int idx, struct fy_node *v)
+{
+    cc_pstate *st = &pg->state[idx];
+    const char *names[CC_PATH_MAX_STATES + 1];
+    for (int i = 0; i < pg->nstates; i++)
+        names[i] = pg->state[i].name;
+    names[pg->nstates] = NULL;
+    static const char *const keys[] = {"to", "p", NULL};
+    void *it = NULL;
+    struct fy_node *e;
+    int i = 0, rests = 0;
+    while ((e = fy_node_sequence_iterate(v, &it))) {
+        char *ep = cc_asprintf("states.%s.next[%d]", st->name, i++);
+        if (cc_yr_keys(r, e, ep, keys) < 0) {
+            free(ep);
+            continue;
+        }
+        char *tp = cc_asprintf("%s.to", ep), *pp = cc_asprintf("%s.p", ep);
+        struct fy_node *tn = cc_yr_get(e, "to"), *pn = cc_yr_get(e, "p");
+        char to[CC_MAX_NAME] = "";
+        int t = -1;
+        if (!tn) {
+            cc_yr_error(r, e, tp, NULL, "expected a state name, got nothing");
+        } else if (cc_yr_string(r, tn, tp, to, sizeof to) == 0) {
+            t = cc_pathogen_state(pg, to);
+            if (t < 0) {
+                const char *near = cc_yr_nearest(to, names);
+                char *hint = near ? cc_asprintf("did you mean '%s'?", near) : NULL;
+                cc_yr_error(r, tn, tp, hint, "expected a state of this pathogen, got '%s'", to);
+                free(hint);
+            } else if (t == pg->susceptible) {
+                cc_yr_error(r, tn, tp, "give 'recovered' a 'waning' duration instead",
+                            "expected an infected state, recovered or dead, got 'susceptible'");
+                t = -1;
+            }
+        }
+        cc_prob pr;
+        memset(&pr, 0, sizeof pr);
+        if (!pn)
+            cc_yr_error(r, e, pp, NULL, "expected a probability or 'rest', got nothing");
+        else
+            read_prob(r, pn, pp, &pr);
+        if (pr.rest && ++rests > 1)
+            cc_yr_error(r, pn, pp, NULL, "expected at most one 'rest' per state, got a second");
+        if (t >= 0) {
+            st->to[st->nnext] = t;
+            st->p[st->nnext] = pr;
+            st->nnext++;
+        }
+        free(tp);
+        free(pp);
+        free(ep);
+    }
+    if (st->nnext == 0 || r->errors)
+        return;
+    /* without `rest` the probabilities must sum to 1 at every age; with it,
+     * to at most 1 (risk factors are applied at run time and renormalised) */
+    for (int age = 0; age <= 120; age++) {
+        double sum = 0;
+        for (int k = 0; k < st->nnext; k++)
+            if (!st->p[k].rest)
+                sum += cc_prob_eval(&st->p[k], age, false);
+        if ((rests && sum > 1 + 1e-9) || (!rests && fabs(sum - 1) > 1e-6)) {
+            char *np = cc_asprintf("states.%s.next", st->name);
+            cc_yr_error(r, v, np, rests ? NULL : "or add {to: STATE, p: rest}",
+                        "expected probabilities summing to %s, got %g at age %d",
+                        rests ? "at most 1" : "1", sum, age);
+            free(np);
+            return;
+        }
+    }
+}
+
+/* Expected visits to each state per infection, for the reference person:
+ * v = e + v P, iterated until the mass still in infected states vanishes. */
+static int derive(cc_pathogen *pg)
+{
+    double mass[CC_PATH_MAX_STATES] = {0}, nmass[CC_PATH_MAX_STATES];
+    mass[pg->entry] = 1;
+    for (int it = 0; it < 1000000; it++) {
+        double left = 0;
+        for (int i = 0; i < pg->nstates; i++)
+            if (pg->state[i].kind == CC_PS_INFECTED)
+                left += mass[i];
+        if (left < 1e-13)
+            break;
+        if (it == 999999)
+            return -1;
+        memset(nmass, 0, sizeof nmass);
+        for (int i = 0; i < pg->nstates; i++) {
+            cc_pstate *st = &pg->state[i];
+            if (st->kind != CC_PS_INFECTED || mass[i] == 0)
+                continue;
+            st->visits += mass[i];
+            double sum = 0;
+            int rest = -1;
+            for (int k = 0; k < st->nnext; k++) {
+                if (st->p[k].rest) {
+                    rest = k;
+                    continue;
+                }
+                double q = cc_prob_eval(&st->p[k], CC_PATH_REF_AGE, false);
+                nmass[st->to[k]] += mass[i] * q;
+                sum += q;
+            }
+            if (rest >= 0 && sum < 1)
+                nmass[st->to[rest]] += mass[i] * (1 - sum);
+        }
+        for (int i = 0; i < pg->nstates; i++)
+            mass[i] = pg->state[i].kind == CC_PS_INFECTED ? nmass[i] : 0;
+    }
+    pg->infectious_days = pg->infected_days = 0;
+    for (int i = 0; i < pg->nstates; i++) {
+        cc_pstate *st = &pg->state[i];
+        if (st->kind != CC_PS_INFECTED)
+            continue;
+        pg->infectious_days += st->infectiousness * st->duration.mean * st->visits;
+        pg->infected_days += st->duration.mean * st->visits;
+    }
+    return 0;
+}
+
+int cc_pathogen_load_text(const char *text, size_t len, const char *file, cc_diag *diag,
+                          cc_pathogen **out)
+{
+    *out = NULL;
+    cc_yr r = {file, diag, 0};
+    struct fy_document *doc = cc_yr_parse(&r, text, len);
+    if (!doc)
+        return -1;
+    cc_pathogen *pg = calloc(1, sizeof *pg);
+    if (!pg) {
+        fy_document_destroy(doc);
+        cc_diag_add(diag, file, 0, 0, NULL, NULL, "out of memory");
+        return -1;
+    }
+    snprintf(pg->file, sizeof pg->file, "%s", file);
+    pg->r0_at_capacity = -1;
+    struct fy_node *root = fy_document_root(doc);
+    static const char *const keys[] = {"name",   "description", "entry", "transmission",
+                                       "states", "sources",     NULL};
+    struct fy_node *next_nodes[CC_PATH_MAX_STATES] = {0};
+    if (cc_yr_keys(&r, root, "", keys) < 0)
+        goto done;
+    struct fy_node *v;
+    if (!(v = cc_yr_get(root, "name")))
+        cc_yr_error(&r, root, "name", NULL, "expected the pathogen's name, got nothing");
+    else
+        cc_yr_string(&r, v, "name", pg->name, sizeof pg->name);
+
+    /* the reserved states come first: 0 susceptible, 1 recovered, 2 dead */
+    for (int i = 0; reserved[i]; i++) {
+        snprintf(pg->state[i].name, CC_MAX_NAME, "%s", reserved[i]);
+        pg->state[i].kind = i == 0 ? CC_PS_SUSCEPTIBLE : i == 1 ? CC_PS_RECOVERED : CC_PS_DEAD;
+    }
+    pg->susceptible = 0;
+    pg->recovered = 1;
+    pg->dead = 2;
+    pg->nstates = 3;
+    struct fy_node *states = cc_yr_get(root, "states");
+    if (!states || !fy_node_is_mapping(states) || fy_node_mapping_item_count(states) == 0) {
+        cc_yr_error(&r, states ? states : root, "states", NULL,
+                    "expected a mapping of states, got %s", states ? "something else" : "nothing");
+        goto done;
+    }
+    struct fy_node *key_of[CC_PATH_MAX_STATES] = {0}, *val_of[CC_PATH_MAX_STATES] = {0};
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(states, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr);
+        char name[CC_MAX_NAME];
+        char *kp = cc_asprintf("states.%s", fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : "?");
+        if (cc_yr_string(&r, k, kp, name, sizeof name) != 0) {
+            free(kp);
+            continue;
+        }
+        free(kp);
+        int idx = cc_pathogen_state(pg, name);
+        if (idx < 0) {
+            if (pg->nstates >= CC_PATH_MAX_STATES) {
+                cc_yr_error(&r, k, "states", NULL, "expected at most %d states",
+                            CC_PATH_MAX_STATES);
+                continue;
+            }
+            idx = pg->nstates++;
+            snprintf(pg->state[idx].name, CC_MAX_NAME, "%s", name);
+            pg->state[idx].kind = CC_PS_INFECTED;
+        }
+        key_of[idx] = k;
+        val_of[idx] = fy_node_pair_value(pr);
+    }
+    for (int i = 0; i < pg->nstates; i++)
+        if (key_of[i] || i >= 3)
+            read_state(&r, key_of[i], val_of[i], pg->state[i].name, pg, i, next_nodes);
+    for (int i = 0; i < pg->nstates; i++)
+        if (next_nodes[i])
+            read_next(&r, pg, i, next_nodes[i]);
+
+    /* the entry state */
+    pg->entry = -1;
+    if (!(v = cc_yr_get(root, "entry"))) {
+        cc_yr_error(&r, root, "entry", NULL,
+                    "expected the state entered on infection, got nothing");
+    } else {
+        char name[CC_MAX_NAME];
+        if (cc_yr_string(&r, v, "entry", name, sizeof name) == 0) {
+            pg->entry = cc_pathogen_state(pg, name);
+            const char *names[CC_PATH_MAX_STATES + 1];
+            for (int i = 0; i < pg->nstates; i++)
+                names[i] = pg->state[i].name;
+            names[pg->nstates] = NULL;
+            if (pg->entry < 0) {
+                const char *near = cc_yr_nearest(name, names);
+                char *hint = near ? cc_asprintf("did you mean '%s'?", near) : NULL;
+                cc_yr_error(&r, v, "entry", hint, "expected a state of this pathogen, got '%s'",
+                            name);
+                free(hint);
+            } else if (pg->state[pg->entry].kind != CC_PS_INFECTED) {
+                cc_yr_error(&r, v, "entry", NULL, "expected an infected state, got '%s'", name);
+                pg->entry = -1;
+            }
+        }
+    }
+
+    /* default transmission */
+    pg->crowding_exponent = 0;
+    struct fy_node *tr = cc_yr_get(root, "transmission");
+    if (!tr) {
+        cc_yr_error(&r, root, "transmission", NULL,
+                    "expected {beta_cell or r0_at_capacity, beta_facility, beta_staff}, got "
+                    "nothing");
+    } else {
+        static const char *const tk[] = {"beta_cell",  "r0_at_capacity",    "beta_facility",
+                                         "beta_staff", "crowding_exponent", NULL};
+        if (cc_yr_keys(&r, tr, "transmission", tk) >= 0) {
+            struct fy_node *b = cc_yr_get(tr, "beta_cell"), *r0 = cc_yr_get(tr, "r0_at_capacity");
+            if (b && r0)
+                cc_yr_error(&r, r0, "transmission.r0_at_capacity", "remove one of the two",
+                            "expected beta_cell or r0_at_capacity, got both");
+            else if (!b && !r0)
+                cc_yr_error(&r, tr, "transmission.beta_cell", NULL,
+                            "expected beta_cell or r0_at_capacity, got neither");
+            else if (b)
+                cc_yr_number(&r, b, "transmission.beta_cell", 0, 1e6, &pg->beta_cell);
+            else
+                cc_yr_number(&r, r0, "transmission.r0_at_capacity", 0, 1e6, &pg->r0_at_capacity);
+            if ((v = cc_yr_get(tr, "beta_facility")))
+                cc_yr_number(&r, v, "transmission.beta_facility", 0, 1e6, &pg->beta_facility);
+            if ((v = cc_yr_get(tr, "beta_staff")))
+                cc_yr_number(&r, v, "transmission.beta_staff", 0, 1e6, &pg->beta_staff);
+            if ((v = cc_yr_get(tr, "crowding_exponent")))
+                cc_yr_number(&r, v, "transmission.crowding_exponent", 0, 1,
+                             &pg->crowding_exponent);
+        }
+    }
+    if (r.errors)
+        goto done;
+
+    /* every infected state must be reachable from the entry */
+    bool seen[CC_PATH_MAX_STATES] = {0};
+    int stack[CC_PATH_MAX_STATES], top = 0;
+    seen[pg->entry] = true;
+    stack[top++] = pg->entry;
+    while (top) {
+        cc_pstate *st = &pg->state[stack[--top]];
+        for (int k = 0; k < st->nnext; k++)
+            if (!seen[st->to[k]]) {
+                seen[st->to[k]] = true;
+                stack[top++] = st->to[k];
+            }
+    }
+    for (int i = 0; i < pg->nstates; i++)
+        if (pg->state[i].kind == CC_PS_INFECTED && !seen[i]) {
+            char *sp = cc_asprintf("states.%s", pg->state[i].name);
+            cc_yr_error(&r, key_of[i], sp, "remove it or add a transition to it",
+                        "expected a state reachable from entry '%s', got one never reached",
+                        pg->state[pg->entry].name);
+            free(sp);
+        }
+    if (!r.errors && derive(pg) != 0)
+        cc_yr_error(&r, states, "states", NULL,
+                    "expected every infection to end in recovered or dead, got a loop of "
+                    "infected states that never ends");
+done:
+    fy_document_destroy(doc);
+    if (r.errors) {
+        cc_pathogen_free(pg);
+        return -1;
+    }
+    *out = pg;
+    return 0;
+}
+
+int cc_pathogen_load(const char *ref, const char *base_dir, cc_diag *diag, cc_pathogen **out)
+{
+    *out = NULL;
+    /* a bare name (no '/' and no ".yaml") is a shipped pathogen */
+    size_t rl = strlen(ref);
+    bool is_name = !strchr(ref, '/') && !(rl > 5 && strcmp(ref + rl - 5, ".yaml") == 0) &&
+                   !(rl > 4 && strcmp(ref + rl - 4, ".yml") == 0);
+    if (is_name) {
+        char *emb = cc_asprintf("pathogens/%s.yaml", ref);
+        const struct cc_embedded *e = emb ? cc_embedded_find(emb) : NULL;
+        int rc = -1;
+        if (e)
+            rc = cc_pathogen_load_text(e->data, e->len, emb, diag, out);
+        else
+            cc_diag_add(diag, NULL, 0, 0, "disease.pathogen", "use covid19, influenza, "
+                        "tuberculosis or a path to a .yaml file",
+                        "expected a shipped pathogen or a file, got '%s'", ref);
+        free(emb);
+        return rc;
+    }
+    char *path = (ref[0] == '/' || !base_dir || !*base_dir) ? cc_strdup(ref)
+                                                              : cc_asprintf("%s/%s", base_dir, ref);
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f) {
+        cc_diag_add(diag, path ? path : ref, 0, 0, "disease.pathogen", NULL,
+                    "expected a readable pathogen file, got %s", strerror(errno));
+        free(path);
+        return -1;
+    }
+    cc_buf b = {0};
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (64u << 20))
+        cc_buf_append(&b, chunk, n);
+    fclose(f);
+    cc_buf_append(&b, "", 0);
+    int rc = -1;
+    if (b.failed || !b.data)
+        cc_diag_add(diag, path, 0, 0, NULL, NULL, "out of memory");
+    else
+        rc = cc_pathogen_load_text(b.data, b.len, path, diag, out);
+    cc_buf_free(&b);
+    free(path);
+    return rc;
+}
+
+void cc_pathogen_free(cc_pathogen *p)
+{
+    free(p); /* durations are parametric: nothing else is allocated */
+}
