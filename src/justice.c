@@ -420,6 +420,12 @@ static void to_community(cc_sim *sim, int32_t p, int32_t day)
 
 static void start_rehab(cc_sim *sim, int32_t p, int32_t day)
 {
+    if (sim->rehab_to_community) { /* rehab closed by a policy: community treatment instead */
+        sim->community_referrals++;
+        sim->community_days += sim->community_treatment_days;
+        to_community(sim, p, day);
+        return;
+    }
     if (cc_sim_admit(sim, p, CC_FAC_REHAB, CC_ST_REHAB, day, 2) < 0) {
         sim->no_place++;
         to_community(sim, p, day);
@@ -509,6 +515,7 @@ static void arrest(cc_sim *sim, int32_t p, int32_t day, bool first)
     double u_route = gsl_rng_uniform(sim->r), u_bribe = gsl_rng_uniform(sim->r);
     if (sim->decriminalised[off]) {
         sim->community_referrals++;
+        sim->community_days += sim->community_treatment_days;
         to_community(sim, p, day);
         return;
     }

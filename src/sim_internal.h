@@ -77,6 +77,8 @@ struct cc_sim {
     bool enforce_limit;
     double court_speed;                    /* multiplies pretrial and appeal durations */
     bool decriminalised[CC_MAX_OFFENSES];  /* new arrests go to community services */
+    bool rehab_to_community;               /* rehab closed: rehab routing goes to community services */
+    double community_treatment_days;       /* community_days added per referral */
     void *policy;                          /* owned by the policy module */
     void (*policy_free)(void *policy);
 
