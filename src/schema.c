@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dist.h"
+#include "policy.h"
 #include "schema.h"
 
 #define INF HUGE_VAL
@@ -515,6 +516,8 @@ static const cc_schema_row top_rows[] = {
      .doc = "police stations, prisons and rehab centres"},
     {.key = "costs", .type = CC_T_BLOCK, .offset = 0, .sub = &costs_block,
      .doc = "costs per person-day"},
+    {.key = "policies", .type = CC_T_CUSTOM, .custom = &cc_policies_custom,
+     .doc = "dated and triggered policies (docs/policies.md)"},
 };
 static const cc_schema_block top_block = {"scenario", top_rows, NROWS(top_rows), 0, NULL};
 
