@@ -23,6 +23,7 @@
 
 #include "dist.h"
 #include "justice.h"
+#include "policy.h"
 #include "sim_internal.h"
 
 static const char *const state_name[CC_ST_COUNT] = {
@@ -30,17 +31,6 @@ static const char *const state_name[CC_ST_COUNT] = {
 
 static const char *const type_name[3] = {"police", "prison", "rehab"};
 
-/* ==== POLICY HOOK =========================================================
- * Step (1) of a day. A no-op until the policy module (src/policy.c) provides
- * cc_policy_apply; the policy engineer deletes this definition then. */
-int cc_policy_apply(cc_sim *sim, int32_t day, cc_diag *diag)
-{
-    (void)sim;
-    (void)day;
-    (void)diag;
-    return 0;
-}
-/* ==== end of POLICY HOOK ================================================= */
 
 /* Room for everyone expected to enter: the initial populations and the
  * expected first arrests and direct admissions, with slack; the store grows
@@ -417,6 +407,8 @@ int cc_sim_metrics(const cc_sim *sim, cc_metrics *m)
                                    "facility_population.%s.%s", s->facility[f].name, iso);
         }
     }
+    if (cc_policy_metrics(sim, m)) /* costs, crowding, policy counts */
+        return -1;
     if (sim->disease && cc_disease_metrics(sim->disease, m))
         return -1;
     return m->failed ? -1 : 0;
