@@ -209,8 +209,8 @@ static int place(cc_sim *sim, int32_t p, int f, cc_state st, int32_t day, bool f
         cc_disease_enter(sim->disease, p, who, f, cell, day, from_community, initial,
                          cc_people_age(P, p, day), P->flags[p] & CC_PF_RISK, false);
     }
-    if (bring_child && child_joins(sim, p, f, day))
-        child_enter(sim, p, f, day, from_community, initial);
+    if (bring_child && child_joins(sim, p, f, day)) /* the child comes from home */
+        child_enter(sim, p, f, day, !initial, initial);
     return 0;
 }
 
@@ -312,7 +312,7 @@ int cc_sim_move_person(cc_sim *sim, int32_t p, int f, int32_t day)
         if (sim->disease)
             cc_disease_leave(sim->disease, p, day, CC_LEAVE_MOVING);
     }
-    int rc = place(sim, p, f, st, day, from == CC_NO_FACILITY, false, from == CC_NO_FACILITY);
+    int rc = place(sim, p, f, st, day, from == CC_NO_FACILITY, false, !child_goes);
     P->served[p] = served;
     P->seg_start[p] = from == CC_NO_FACILITY ? day : seg;
     if (child_goes && rc == 0)
@@ -706,9 +706,11 @@ static int32_t found_in_stage(gsl_rng *r, const cc_dist *d, double factor, int32
     double l = cc_dist_sample_length_biased(r, d) * factor;
     double u = gsl_rng_uniform(r);
     int32_t total = whole_days(r, l);
-    int32_t left = (int32_t)floor((1.0 - u) * total + 0.5);
-    if (left > total)
-        left = total;
+    /* uniform on {0, ..., total - 1}: someone counted on `total` days, found
+     * at the end of one of them, is counted on `left` days from today */
+    int32_t left = (int32_t)floor((1.0 - u) * total);
+    if (left >= total)
+        left = total > 0 ? total - 1 : 0;
     *spent = total - left;
     return left;
 }
