@@ -241,8 +241,10 @@ int cc_yaml_parse_dist(cc_yctx *ctx, struct fy_node *n, const char *unit, cc_dis
         form = CC_DFORM_UNIFORM;
         rc = param(ctx, n, "min", false, &p) | param(ctx, n, "max", false, &q);
         if (!rc && q < p) {
+            cc_yaml_push_key(ctx, "max");
             cc_yaml_error(ctx, cc_yaml_get(n, "max"), NULL, "expected max >= min (%g), got %g", p,
                           q);
+            cc_yaml_pop(ctx);
             rc = -1;
         }
         d->a = p * f;

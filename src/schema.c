@@ -158,7 +158,7 @@ static int routing_parse(cc_yctx *ctx, struct fy_node *n, cc_scenario *s)
         keys[nk++] = s->offense[i].name;
     keys[nk] = NULL;
     if (n)
-        cc_yaml_check_keys(ctx, n, keys);
+        cc_yaml_check_names(ctx, n, keys, "key or offense");
 
     route_row def;
     struct fy_node *dn = cc_yaml_get(n, "default");
@@ -632,7 +632,10 @@ static void default_of(const cc_schema_row *row, char *buf, size_t cap)
 
 void cc_schema_markdown_block(cc_buf *out, const cc_schema_block *b, const char *path)
 {
-    cc_buf_printf(out, "## `%s`\n\n", path);
+    if (path[0])
+        cc_buf_printf(out, "## `%s`\n\n", path);
+    else
+        cc_buf_printf(out, "## Top level\n\n");
     if (b->flags & CC_F_SUM1)
         cc_buf_printf(out, "The shares of this block sum to 1 (within 1e-6).\n\n");
     cc_buf_printf(out, "| key | type | default | bounds | unit | meaning | source |\n"

@@ -152,6 +152,9 @@ const char *cc_yaml_text(cc_yctx *ctx, struct fy_node *n, const char *what, size
 /* A mapping's pairs checked against `keys` (NULL-terminated): unknown keys
  * are reported with the nearest known one; returns -1 if n is not a mapping. */
 int cc_yaml_check_keys(cc_yctx *ctx, struct fy_node *n, const char *const *keys);
+/* The same, naming what the keys are in messages ("unknown offense 'x'"). */
+int cc_yaml_check_names(cc_yctx *ctx, struct fy_node *n, const char *const *keys,
+                        const char *what);
 /* The value of key `key` in mapping n, or NULL. */
 struct fy_node *cc_yaml_get(struct fy_node *n, const char *key);
 

@@ -390,33 +390,41 @@ int cc_yaml_enum(cc_yctx *ctx, struct fy_node *n, const char *const *names, int 
 
 /* ---- unknown keys ------------------------------------------------------ */
 
+/* Optimal string alignment distance (Levenshtein plus adjacent
+ * transpositions, so 'sede' is one edit from 'seed'), case-insensitive. */
 int cc_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
         return 1000;
-    int d[65];
+    int d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
     for (size_t j = 0; j <= lb; j++)
-        d[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = d[0];
-        d[0] = (int)i;
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
         for (size_t j = 1; j <= lb; j++) {
-            int up = d[j];
-            int cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
-            int v = diag + cost;
-            if (d[j] + 1 < v)
-                v = d[j] + 1;
-            if (d[j - 1] + 1 < v)
-                v = d[j - 1] + 1;
-            d[j] = v;
-            diag = up;
+            int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+            int v = d[i - 1][j - 1] + (ca != cb);
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
         }
-    }
-    return d[lb];
+    return d[la][lb];
 }
 
 int cc_yaml_check_keys(cc_yctx *ctx, struct fy_node *n, const char *const *keys)
+{
+    return cc_yaml_check_names(ctx, n, keys, "key");
+}
+
+int cc_yaml_check_names(cc_yctx *ctx, struct fy_node *n, const char *const *keys,
+                        const char *what)
 {
     if (n && fy_node_is_alias(n))
         return -1;
@@ -454,13 +462,26 @@ int cc_yaml_check_keys(cc_yctx *ctx, struct fy_node *n, const char *const *keys)
         }
         if (found)
             continue;
-        char hint[CC_MAX_NAME + 32];
+        char hint[512];
         size_t klen = strlen(key);
         int close = near && best <= (klen <= 4 ? 1 : klen <= 8 ? 2 : 3);
-        if (close)
+        if (close) {
             snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+        } else {
+            /* no near name: list the few known ones */
+            snprintf(hint, sizeof hint, "known: ");
+            int nk = 0;
+            while (keys[nk])
+                nk++;
+            for (int i = 0; i < nk && nk <= 20; i++) {
+                strncat(hint, keys[i], sizeof hint - strlen(hint) - 1);
+                if (i + 1 < nk)
+                    strncat(hint, ", ", sizeof hint - strlen(hint) - 1);
+            }
+            close = nk > 0 && nk <= 20;
+        }
         cc_yaml_push_key(ctx, key);
-        cc_yaml_error(ctx, k, close ? hint : NULL, "unknown key '%s'", key);
+        cc_yaml_error(ctx, k, close ? hint : NULL, "unknown %s '%s'", what, key);
         cc_yaml_pop(ctx);
     }
     return 0;

@@ -42,7 +42,7 @@ static unsigned per_offense_keys(cc_yctx *ctx, struct fy_node *n, struct fy_node
         keys[nk++] = s->offense[i].name;
     keys[nk] = NULL;
     if (s->noffenses > 0)
-        cc_yaml_check_keys(ctx, n, keys);
+        cc_yaml_check_names(ctx, n, keys, "offense");
     *def = cc_yaml_get(n, "default");
     unsigned given = 0;
     for (int i = 0; i < s->noffenses; i++)
@@ -210,7 +210,7 @@ static int parse_shares(cc_yctx *ctx, struct fy_node *n, double *share)
     for (int i = 0; i < s->noffenses; i++)
         keys[i] = s->offense[i].name;
     keys[s->noffenses] = NULL;
-    cc_yaml_check_keys(ctx, n, keys);
+    cc_yaml_check_names(ctx, n, keys, "offense");
     double sum = 0;
     for (int i = 0; i < s->noffenses; i++) {
         struct fy_node *v = cc_yaml_get(n, s->offense[i].name);
