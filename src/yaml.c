@@ -161,7 +161,14 @@ static void node_position(cc_yctx *c, struct fy_node *n, int *line, int *col)
 void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const char *fmt, ...)
 {
     ctx->errors++;
-    int line, col;
+    int line = 0, col = 0;
+    /* the sink keeps CC_DIAG_MAX entries: past that only the count matters, and
+     * skipping the position keeps a file of many errors linear (each scratch
+     * report is read back by iterating over all earlier ones) */
+    if (ctx->diag && ctx->diag->kept >= CC_DIAG_MAX) {
+        ctx->diag->count++;
+        return;
+    }
     node_position(ctx, at, &line, &col);
     const char *file = ctx->file;
     /* a node inside a --set value: report against the --set argument */
