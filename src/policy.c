@@ -484,7 +484,7 @@ static int month_day(cc_yctx *ctx, struct fy_node *n, int16_t *month, int16_t *d
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (strlen(buf) != 5 || sscanf(buf, "%2d-%2d%c", &m, &d, &extra) != 2 || m < 1 || m > 12 ||
         d < 1 || d > mdays[m - 1]) {
-        cc_yaml_error(ctx, n, "quote it: \"04-14\"", "expected a day of the year MM-DD, got '%s'",
+        cc_yaml_error(ctx, n, NULL, "expected a day of the year MM-DD, got '%s'",
                       buf);
         return -1;
     }
@@ -950,9 +950,12 @@ static struct fy_node *policies_print(struct fy_document *doc, const cc_scenario
         print_entry(&b, s, &s->policies[i]);
     }
     cc_buf_printf(&b, "]");
-    struct fy_node *n = b.failed ? NULL : fy_node_build_from_string(doc, b.data, b.len);
-    cc_buf_free(&b);
-    return n;
+    if (b.failed) {
+        cc_buf_free(&b);
+        return NULL;
+    }
+    /* the document takes the text over: its scalars point into it */
+    return fy_node_build_from_malloc_string(doc, b.data, b.len);
 }
 
 /* ---- reference documentation ------------------------------------------------ */

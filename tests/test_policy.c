@@ -1,0 +1,538 @@
+/* test_policy.c - the policies list: one test per lever, triggers, costs,
+ * the resolved round trip and positioned errors for bad policy blocks.
+ *
+ * Scenarios are YAML texts (BASE plus a `policies:` block) loaded with
+ * tu_load and run day by day, reading the replicate's inside
+ * (sim_internal.h). Counting checks are exact; the Little's-law check uses
+ * fixed durations, so its only noise is the Poisson arrivals (tolerance:
+ * several standard errors of the mean population).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "policy.h"
+#include "sim.h"
+#include "sim_internal.h"
+#include "testutil.h"
+#include "util.h"
+
+/* |a - b| <= eps (this cmocka has no assert_double_equal) */
+#define assert_near(a, b, eps)                                                                 \
+    do {                                                                                       \
+        double a_ = (a), b_ = (b);                                                             \
+        if (!(fabs(a_ - b_) <= (eps)))                                                         \
+            fail_msg("%s = %.17g, expected %.17g", #a, a_, b_);                                \
+    } while (0)
+
+static const char *const BASE =
+    "name: t\n"
+    "start: 2017-01-01\n"
+    "days: 200\n"
+    "seed: 3\n"
+    "offenses: {drug_use: {drug: true, violent: false, felony: false}, other: {drug: false, "
+    "violent: false, felony: true}}\n"
+    "people: {female: 0.1, poor: 0.8, risk: 0.05, with_child: 0.05, age: {dist: lognormal, "
+    "median: 30, p90: 48}}\n"
+    "arrests: {per_day: 50, mix: {drug_use: 0.5, other: 0.5}, rearrest: {per_year: 0.3, "
+    "halving_years: 2}}\n"
+    "direct_admissions: {rehab_per_day: 0}\n"
+    "routing: {default: {release: 0.05, rehab: 0.0, prosecute: 0.95}, drug_use: {release: 0.15, "
+    "rehab: 0.55, prosecute: 0.30}}\n"
+    "police: {days: {default: {dist: fixed, value: 2}}}\n"
+    "pretrial: {bail: 0, duration: {default: {dist: lognormal, median: 150, p90: 330}}, "
+    "legal_limit_days: {misdemeanour: 180, felony: 540}, enforce_legal_limit: false}\n"
+    "trial: {conviction: 0.9, sentence: {default: {dist: uniform, min: 6, max: 12, unit: "
+    "months}}, appeal: 0.5, appeal_duration: {default: {dist: gamma, mean: 240, sd: 120}}}\n"
+    "rehab: {duration: {dist: fixed, value: 180}}\n"
+    "initial: {status: {pretrial: 0.34, appeal: 0.37, sentenced: 0.29}, offense: {drug_use: 0.4, "
+    "other: 0.6}}\n"
+    "facilities:\n"
+    "  - {name: Police, type: police, sex: any, capacity: 500, cells: 50, population: 0}\n"
+    "  - {name: CC1, type: prison, sex: male, capacity: 2000, cells: 60, population: 4500, "
+    "intake_share: 0.7}\n"
+    "  - {name: CC2, type: prison, sex: female, capacity: 600, cells: 20, population: 1200, "
+    "children: true}\n"
+    "  - {name: Rehab, type: rehab, sex: any, capacity: 400, cells: 10, population: 900}\n"
+    "costs: {per_day: {pretrial: 3, appeal: 3, sentenced: 4, rehab: 2, police: 5, bail: 1}, "
+    "community_per_day: 0.5}\n";
+
+static char *with_policies(const char *policies)
+{
+    return cc_asprintf("%spolicies:\n%s", BASE, policies);
+}
+
+static cc_sim *start(const cc_scenario *s)
+{
+    cc_diag d;
+    cc_diag_init(&d);
+    cc_sim *sim = NULL;
+    if (cc_sim_create(s, s->seed, 0, &d, &sim) != 0)
+        fail_msg("cc_sim_create failed");
+    cc_diag_clear(&d);
+    return sim;
+}
+
+static void step(cc_sim *sim)
+{
+    cc_diag d;
+    cc_diag_init(&d);
+    assert_int_equal(cc_sim_step(sim, &d), 0);
+    cc_diag_clear(&d);
+}
+
+static double metric(const cc_sim *sim, const char *key)
+{
+    cc_metrics m = {0};
+    assert_int_equal(cc_sim_metrics(sim, &m), 0);
+    long i = cc_metrics_find(&m, key);
+    if (i < 0)
+        fail_msg("no metric %s", key);
+    double v = m.m[i].value;
+    cc_metrics_free(&m);
+    return v;
+}
+
+static int64_t held_for(const cc_sim *sim, int off)
+{
+    int64_t n = 0;
+    for (int f = 0; f < sim->fac.n; f++)
+        for (int32_t k = 0; k < sim->fac.f[f].n; k++)
+            n += sim->P.offense[sim->fac.f[f].members[k]] == off;
+    return n;
+}
+
+static int64_t held_in_state(const cc_sim *sim, int st)
+{
+    int64_t n = 0;
+    for (int f = 0; f < sim->fac.n; f++)
+        n += sim->fac.f[f].state_n[st];
+    return n;
+}
+
+/* Decriminalised offenses bring nobody into custody after the date, and
+ * those held for them leave over the days asked. */
+static void test_decriminalise(void **state)
+{
+    (void)state;
+    char *y = with_policies("  - at: 2017-02-01\n"
+                            "    decriminalise: {offenses: [drug_use], release_current: true, "
+                            "over_days: 10, treatment_days: 60}\n");
+    cc_scenario *s = tu_load(y);
+    cc_sim *sim = start(s);
+    int du = cc_offense_index(s, "drug_use");
+    int32_t at = 31;
+    while (sim->day < at)
+        step(sim);
+    int64_t before = held_for(sim, du);
+    assert_true(before > 1000);
+    int64_t prev = before;
+    for (int j = 0; j < 10; j++) {
+        step(sim);
+        int64_t now = held_for(sim, du);
+        assert_true(now < prev || now == 0); /* some leave every day of the spread */
+        prev = now;
+    }
+    assert_int_equal(held_for(sim, du), 0);
+    int64_t admissions = 0;
+    while (sim->day < s->days) {
+        step(sim);
+        assert_int_equal(held_for(sim, du), 0);
+        admissions += sim->today_admissions;
+    }
+    assert_true(admissions > 0); /* other offenses still come in */
+    double ref = metric(sim, "community_referrals");
+    assert_true(ref > 0.5 * 25 * (s->days - at) * 0.9); /* ~25 drug_use arrests a day */
+    assert_near(metric(sim, "community_days"), ref * 60, 1e-6);
+    assert_true(metric(sim, "policy_releases") > 0.5 * (double)before); /* others leave by events */
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(y);
+}
+
+/* A release of 50% of the sentenced, spread over 5 days, releases that
+ * many, evenly. */
+static void test_release_fraction_spread(void **state)
+{
+    (void)state;
+    char *y = with_policies("  - at: 2017-01-31\n"
+                            "    release: {status: [sentenced], fraction: 0.5, over_days: 5, "
+                            "order: random}\n");
+    cc_scenario *s = tu_load(y);
+    cc_sim *sim = start(s);
+    while (sim->day < 30)
+        step(sim);
+    int64_t n = held_in_state(sim, CC_ST_SENTENCED);
+    int64_t k = (int64_t)floor(0.5 * (double)n + 0.5);
+    double done = 0;
+    for (int j = 0; j < 5; j++) {
+        step(sim);
+        double r = metric(sim, "policy_releases");
+        int64_t expect = k * (j + 1) / 5 - k * j / 5;
+        assert_int_equal((int64_t)(r - done), expect);
+        done = r;
+    }
+    assert_int_equal((int64_t)done, k);
+    step(sim);
+    assert_near(metric(sim, "policy_releases"), done, 0);
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(y);
+}
+
+/* The same group picked in replicate i whatever else differs later: two
+ * scenarios that differ only in a lever from day 100 release the same
+ * people on day 30. */
+static void test_release_common_random_numbers(void **state)
+{
+    (void)state;
+    const char *rel = "  - at: 2017-01-31\n"
+                      "    release: {status: [pretrial, sentenced], fraction: 0.3, order: random}\n";
+    char *ya = with_policies(rel);
+    char *tail = cc_asprintf("%s  - at: 2017-04-11\n    arrest_factor: 2\n", rel);
+    char *yb = with_policies(tail);
+    cc_scenario *sa = tu_load(ya), *sb = tu_load(yb);
+    cc_sim *a = start(sa), *b = start(sb);
+    while (a->day < 31) {
+        step(a);
+        step(b);
+    }
+    assert_int_equal(a->P.n, b->P.n);
+    for (int32_t p = 0; p < a->P.n; p++)
+        assert_int_equal(a->P.state[p], b->P.state[p]);
+    cc_sim_free(a);
+    cc_sim_free(b);
+    cc_scenario_free(sa);
+    cc_scenario_free(sb);
+    free(ya);
+    free(yb);
+    free(tail);
+}
+
+/* A triggered policy fires on the first day after yesterday's occupancy
+ * passed the threshold, not before, and holds for for_days. */
+static void test_trigger_threshold(void **state)
+{
+    (void)state;
+    char *y = with_policies("  - when: {facility: CC1, occupancy_above: 2.3, min_gap_days: 1000}\n"
+                            "    for_days: 10\n"
+                            "    arrest_factor: 0.25\n");
+    cc_scenario *s = tu_load(y);
+    cc_sim *sim = start(s);
+    int nf = sim->fac.n, cc1 = cc_facility_index(s, "CC1");
+    int32_t fired = -1;
+    while (sim->day < s->days) {
+        int32_t d = sim->day;
+        bool over = false;
+        if (d > 0) {
+            const cc_ts_row *r = &cc_sim_rows(sim)[(size_t)(d - 1) * (size_t)(nf + 1) + (size_t)cc1];
+            over = (double)r->v[CC_TS_population] / r->capacity > 2.3;
+        }
+        step(sim);
+        if (fired < 0) {
+            if (over) {
+                assert_near(sim->arrest_factor, 0.25, 0);
+                fired = d;
+            } else {
+                assert_near(sim->arrest_factor, 1.0, 0);
+            }
+        } else if (d < fired + 10) {
+            assert_near(sim->arrest_factor, 0.25, 0);
+        } else {
+            assert_near(sim->arrest_factor, 1.0, 0); /* min_gap: never again */
+        }
+    }
+    assert_true(fired > 0); /* the scenario crosses the threshold */
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(y);
+}
+
+/* Closing rehab leaves it empty and sends rehab routing to community
+ * services. */
+static void test_close_rehab(void **state)
+{
+    (void)state;
+    char *y = with_policies("  - at: 2017-01-11\n    close: {type: rehab, treatment_days: 30}\n");
+    cc_scenario *s = tu_load(y);
+    cc_sim *sim = start(s);
+    int rehab = cc_facility_index(s, "Rehab");
+    while (sim->day < 10)
+        step(sim);
+    assert_true(sim->fac.f[rehab].n > 0);
+    while (sim->day < s->days) {
+        step(sim);
+        assert_int_equal(sim->fac.f[rehab].n, 0);
+    }
+    double ref = metric(sim, "community_referrals");
+    assert_true(ref > 1000); /* ~25 drug_use arrests a day, 55% routed to rehab */
+    assert_near(metric(sim, "community_days"), 30 * ref, 1e-6);
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(y);
+}
+
+/* Closing one facility moves its people to the other open ones. */
+static void test_close_facility_transfers(void **state)
+{
+    (void)state;
+    char *y = with_policies("  - at: 2017-01-11\n    close: {facility: CC2}\n");
+    cc_scenario *s = tu_load(y);
+    cc_sim *sim = start(s);
+    while (sim->day < 10)
+        step(sim);
+    /* CC2 is the only female prison: nowhere to go, so they are released */
+    int64_t women = sim->fac.f[cc_facility_index(s, "CC2")].n;
+    step(sim);
+    assert_int_equal(sim->fac.f[cc_facility_index(s, "CC2")].n, 0);
+    assert_true(metric(sim, "policy_releases") >= (double)women);
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(y);
+}
+
+/* Little's law: with fixed durations, the pretrial population of a
+ * stationary pipeline is arrivals x stay, and court_speed scales the stay. */
+static void test_court_speed_little(void **state)
+{
+    (void)state;
+    const char *tmpl =
+        "name: little\nstart: 2017-01-01\ndays: 400\nseed: 5\n"
+        "offenses: {other: {felony: true}}\n"
+        "people: {female: 0, poor: 1, with_child: 0}\n"
+        "arrests: {per_day: 20, rearrest: {per_year: 0}}\n"
+        "routing: {default: {release: 0, rehab: 0, prosecute: 1}}\n"
+        "police: {days: {default: {dist: fixed, value: 2}}}\n"
+        "pretrial: {bail: 0, duration: {default: {dist: fixed, value: 100}}, "
+        "legal_limit_days: {misdemeanour: 1000, felony: 1000}}\n"
+        "trial: {conviction: 0}\n"
+        "mortality: {per_1000_per_year_at_30: 0, crowding_per_1000_per_year: 0}\n"
+        "facilities:\n"
+        "  - {name: P, type: prison, sex: any, capacity: 5000, cells: 10, population: 0}\n"
+        "policies:\n  - {at: 2017-01-01, court_speed: %s}\n";
+    const char *speed[2] = {"1", "0.5"};
+    double mean[2];
+    for (int k = 0; k < 2; k++) {
+        char *y = cc_asprintf(tmpl, speed[k]);
+        cc_scenario *s = tu_load(y);
+        cc_sim *sim = start(s);
+        double sum = 0;
+        int n = 0;
+        while (sim->day < s->days) {
+            step(sim);
+            if (sim->day > 200) {
+                sum += (double)sim->fac.f[0].state_n[CC_ST_PRETRIAL];
+                n++;
+            }
+        }
+        mean[k] = sum / n;
+        cc_sim_free(sim);
+        cc_scenario_free(s);
+        free(y);
+    }
+    /* L = lambda W: 20 a day for 100 and 50 days (sd of a day ~ sqrt(L)) */
+    assert_true(fabs(mean[0] - 2000) < 60);
+    assert_true(fabs(mean[1] - 1000) < 45);
+}
+
+/* Enforcing the limits releases on bail everyone held beyond them. */
+static void test_enforce_limits(void **state)
+{
+    (void)state;
+    char *y = with_policies("  - at: 2017-03-01\n    enforce_pretrial_limits: true\n");
+    cc_scenario *s = tu_load(y);
+    cc_sim *sim = start(s);
+    while (sim->day < s->days) {
+        step(sim);
+        if (sim->day <= 60)
+            continue;
+        for (int f = 0; f < sim->fac.n; f++)
+            for (int32_t k = 0; k < sim->fac.f[f].n; k++) {
+                int32_t p = sim->fac.f[f].members[k];
+                if (sim->P.state[p] != CC_ST_PRETRIAL)
+                    continue;
+                double limit = s->offense[sim->P.offense[p]].felony ? 540 : 180;
+                assert_true(sim->day - 1 - sim->P.seg_start[p] <= limit);
+            }
+    }
+    assert_true(metric(sim, "policy_releases") > 0);
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(y);
+}
+
+/* Pardons on a day of the year release the number asked among those who
+ * served the share. */
+static void test_pardon(void **state)
+{
+    (void)state;
+    char *y = with_policies("  - at: 2017-01-01\n"
+                            "    pardon: {days_of_year: [\"01-20\", \"03-01\"], "
+                            "min_share_served: 0.5, number: 7}\n");
+    cc_scenario *s = tu_load(y);
+    cc_sim *sim = start(s);
+    while (sim->day < 19)
+        step(sim);
+    assert_near(metric(sim, "policy_releases"), 0, 0);
+    step(sim);
+    assert_near(metric(sim, "policy_releases"), 7, 0);
+    while (sim->day < 70)
+        step(sim);
+    assert_near(metric(sim, "policy_releases"), 14, 0);
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(y);
+}
+
+/* Costs add up to person-days x unit costs. */
+static void test_costs_add_up(void **state)
+{
+    (void)state;
+    char *y = with_policies("  - at: 2017-02-01\n"
+                            "    decriminalise: {offenses: [drug_use]}\n");
+    cc_scenario *s = tu_load(y);
+    cc_sim *sim = start(s);
+    while (sim->day < s->days)
+        step(sim);
+    double total = 0;
+    for (int st = 0; st < CC_ST_COUNT; st++)
+        total += sim->person_days_state[st] * s->cost_per_day[st];
+    total += sim->community_days * s->cost_community_per_day;
+    assert_true(sim->community_days > 0);
+    assert_near(metric(sim, "costs.total"), total, 1e-6 * total);
+    assert_near(metric(sim, "cost"), total, 1e-6 * total);
+    double parts = metric(sim, "costs.by_facility_type.police") +
+                   metric(sim, "costs.by_facility_type.prison") +
+                   metric(sim, "costs.by_facility_type.rehab") + metric(sim, "costs.bail") +
+                   metric(sim, "costs.community");
+    assert_near(parts, total, 1e-6 * total);
+    double by_state = metric(sim, "costs.community");
+    const char *st[] = {"police", "pretrial", "bail", "appeal", "sentenced", "rehab"};
+    for (int i = 0; i < 6; i++) {
+        char *k = cc_asprintf("costs.by_state.%s", st[i]);
+        by_state += metric(sim, k);
+        free(k);
+    }
+    assert_near(by_state, total, 1e-6 * total);
+    /* crowding: CC1 starts at 2.25 x capacity, so every day counts */
+    assert_true(metric(sim, "person_days_over_capacity") >= 4500.0 * s->days * 0.9);
+    assert_true(metric(sim, "person_days_over_200pct") > 0);
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(y);
+}
+
+/* Every lever prints back with its defaults and loads to the same text. */
+static void test_round_trip(void **state)
+{
+    (void)state;
+    char *y = with_policies(
+        "  - {at: 2017-02-01, decriminalise: {offenses: [drug_use]}}\n"
+        "  - {name: \"bail \\\"reform\\\"\", at: 2017-02-01, until: 2017-05-01, bail: {drug_use: "
+        "0.3}}\n"
+        "  - {at: 2017-02-01, bail: {default: 0.1, other: 0.2}}\n"
+        "  - {at: 2017-02-01, legal_aid: 0.5}\n"
+        "  - {at: 2017-02-01, enforce_pretrial_limits: true}\n"
+        "  - {at: 2017-02-01, release: {status: [rehab], drug: true, min_age: 50, "
+        "max_days_remaining: 30, facility: Rehab, number: 10, over_days: 3, order: oldest}}\n"
+        "  - {when: {occupancy_above: 3, rearm_below: 2.5}, for_days: 20, arrest_factor: 0.5}\n"
+        "  - {when: {facility: CC1, infections_above: 10}, close: {facility: CC1}}\n"
+        "  - {at: 2017-02-01, capacity: {facility: CC1, add: -100}}\n"
+        "  - {at: 2017-02-01, court_speed: 0.7}\n"
+        "  - {at: 2017-02-01, close: {type: rehab}}\n"
+        "  - {at: 2017-02-01, pardon: {fraction: 0.1}}\n");
+    cc_scenario *s = tu_load(y);
+    assert_int_equal(s->npolicies, 12);
+    char *r1 = cc_scenario_resolved_yaml(s);
+    cc_scenario *s2 = tu_load(r1);
+    char *r2 = cc_scenario_resolved_yaml(s2);
+    if (strcmp(r1, r2) != 0)
+        fail_msg("resolved scenarios differ:\n%s\n----\n%s", r1, r2);
+    assert_non_null(strstr(r1, "min_gap_days: 30"));
+    assert_non_null(strstr(r1, "- \"04-14\"\n"));
+    assert_non_null(strstr(r1, "treatment_days: 90"));
+    free(r1);
+    free(r2);
+    cc_scenario_free(s2);
+    cc_scenario_free(s);
+    free(y);
+}
+
+/* line of the first policy entry: BASE lines + "policies:" + 1 */
+static int first_policy_line(void)
+{
+    int n = 1;
+    for (const char *c = BASE; *c; c++)
+        n += *c == '\n';
+    return n + 1;
+}
+
+static void expect_error(const char *policies, int line, int col, const char *what)
+{
+    char *y = with_policies(policies);
+    char *e = tu_load_errors(y, "bad.yaml");
+    char *pos = cc_asprintf("bad.yaml:%d:%d:", line, col);
+    if (!strstr(e, pos) || !strstr(e, what))
+        fail_msg("expected '%s' ... '%s' in:\n%s", pos, what, e);
+    free(pos);
+    free(e);
+    free(y);
+}
+
+static void test_bad_policies(void **state)
+{
+    (void)state;
+    int l = first_policy_line();
+    expect_error("  - at: 2017-02-01\n    arest_factor: 2\n", l + 1, 5,
+                 "unknown key 'arest_factor' (did you mean 'arrest_factor'?)");
+    expect_error("  - at: 2017-02-01\n    decriminalise: {offenses: [drug_usee]}\n", l + 1, 32,
+                 "policies[0].decriminalise.offenses[0]: unknown offense class 'drug_usee' "
+                 "(did you mean 'drug_use'?)");
+    expect_error("  - at: 2017-02-01\n    capacity: {facility: CC3, add: 5}\n", l + 1, 26,
+                 "unknown facility 'CC3' (did you mean 'CC1'?)");
+    expect_error("  - at: 2017-02-01\n    until: 2017-01-01\n    legal_aid: 0.5\n", l + 1, 12,
+                 "policies[0].until: expected `until` after `at` (2017-02-01)");
+    expect_error("  - at: 2017-02-01\n    legal_aid: 0.5\n    bail: 0.3\n", l + 1, 16,
+                 "expected one lever, got 'bail' and 'legal_aid'");
+    expect_error("  - at: 2017-02-01\n    release: {fraction: 1.5}\n", l + 1, 25,
+                 "policies[0].release.fraction: expected a probability in [0, 1], got '1.5'");
+    expect_error("  - at: 2017-02-01\n    release: {status: [bail], number: 3}\n", l + 1, 24,
+                 "expected a detained state");
+    expect_error("  - at: 2017-02-01\n    release: {order: longest, number: 3}\n", l + 1, 22,
+                 "did you mean");
+    expect_error("  - {legal_aid: 0.5}\n", l, 5, "expected when the policy takes effect");
+    expect_error("  - {at: 2017-02-01}\n", l, 5, "expected a lever");
+    expect_error("  - {when: {occupancy_above: 2, rearm_below: 3}, legal_aid: 1}\n", l, 46,
+                 "expected rearm_below <= the threshold");
+    expect_error("  - {at: 2017-02-01, close: {type: rehab, release: false}}\n", l, 52,
+                 "nowhere to transfer");
+    expect_error("  - {at: 2017-02-01, pardon: {days_of_year: [\"13-01\"], number: 1}}\n", l, 47,
+                 "expected a day of the year MM-DD");
+    expect_error("  - {at: 2017-02-01, release: {facility: Rehab, number: 1, fraction: 0.5}}\n",
+                 l, 57, "got both");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decriminalise),
+        cmocka_unit_test(test_release_fraction_spread),
+        cmocka_unit_test(test_release_common_random_numbers),
+        cmocka_unit_test(test_trigger_threshold),
+        cmocka_unit_test(test_close_rehab),
+        cmocka_unit_test(test_close_facility_transfers),
+        cmocka_unit_test(test_court_speed_little),
+        cmocka_unit_test(test_enforce_limits),
+        cmocka_unit_test(test_pardon),
+        cmocka_unit_test(test_costs_add_up),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_bad_policies),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
