@@ -78,8 +78,10 @@ const char *carcer_diag_message(carcer_diag *d, int i)
 
 static carcer_status wrap(int rc, cc_scenario *s, carcer_scenario **out)
 {
-    if (rc != 0 || !s)
+    if (rc != 0 || !s) {
+        cc_scenario_free(s);
         return CARCER_INPUT;
+    }
     carcer_scenario *sc = malloc(sizeof *sc);
     if (!sc) {
         cc_scenario_free(s);
@@ -103,10 +105,11 @@ carcer_status carcer_scenario_load(const char *path, const char *const *sets, in
                         "no default scenario was built into this library");
             return CARCER_INPUT;
         }
-        return wrap(cc_scenario_load_text(text, len, "<default>", sets, nsets, &diag->d, &s), s,
-                    out);
+        int rc = cc_scenario_load_text(text, len, "<default>", sets, nsets, &diag->d, &s);
+        return wrap(rc, s, out);
     }
-    return wrap(cc_scenario_load_file(path, sets, nsets, &diag->d, &s), s, out);
+    int rc = cc_scenario_load_file(path, sets, nsets, &diag->d, &s);
+    return wrap(rc, s, out);
 }
 
 carcer_status carcer_scenario_load_text(const char *text, size_t len, const char *name,
@@ -115,7 +118,8 @@ carcer_status carcer_scenario_load_text(const char *text, size_t len, const char
 {
     *out = NULL;
     cc_scenario *s = NULL;
-    return wrap(cc_scenario_load_text(text, len, name, sets, nsets, &diag->d, &s), s, out);
+    int rc = cc_scenario_load_text(text, len, name, sets, nsets, &diag->d, &s);
+    return wrap(rc, s, out);
 }
 
 void carcer_scenario_free(carcer_scenario *sc)

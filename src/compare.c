@@ -169,13 +169,7 @@ carcer_status carcer_comparison_write(const carcer_comparison *c, const char *di
     }
     for (int i = 0; i < c->n; i++) {
         struct fy_node *sc = fy_node_create_mapping(doc);
-        char *q = cc_asprintf("\"%s\"", c->res[i]->s->name);
-        /* names are plain text; quote so "2018" stays a string */
-        for (char *p = q ? q + 1 : NULL; p && p[1]; p++)
-            if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
-                *p = '_';
-        append(doc, sc, "scenario", q ? fy_node_build_from_string(doc, q, strlen(q)) : NULL);
-        free(q);
+        append(doc, sc, "scenario", cc_output_string_node(doc, c->res[i]->s->name));
         append(doc, sc, "baseline", fy_node_create_scalar_copy(doc, i ? "false" : "true",
                                                                  i ? 5 : 4));
         metrics_of[i] = fy_node_create_mapping(doc);

@@ -127,8 +127,9 @@ static struct fy_node *scalar(struct fy_document *doc, const char *text)
 }
 
 /* A double-quoted string scalar, so that a name such as "2017" or "yes"
- * stays a string in JSON. */
-static struct fy_node *string_scalar(struct fy_document *doc, const char *text)
+ * stays a string in JSON. The document takes the text it is built from
+ * (libfyaml keeps pointing into it), hence the malloc'd variant. */
+struct fy_node *cc_output_string_node(struct fy_document *doc, const char *text)
 {
     cc_buf b = {0};
     cc_buf_append(&b, "\"", 1);
@@ -141,8 +142,13 @@ static struct fy_node *string_scalar(struct fy_document *doc, const char *text)
             cc_buf_append(&b, (const char *)p, 1);
     }
     cc_buf_append(&b, "\"", 1);
-    struct fy_node *n = b.failed ? NULL : fy_node_build_from_string(doc, b.data, b.len);
-    cc_buf_free(&b);
+    if (b.failed) {
+        cc_buf_free(&b);
+        return NULL;
+    }
+    struct fy_node *n = fy_node_build_from_malloc_string(doc, b.data, b.len);
+    if (!n)
+        cc_buf_free(&b);
     return n;
 }
 
@@ -207,11 +213,11 @@ char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metri
     cc_date_format(s->start_date, start);
     cc_date_format(s->start_date + s->days - 1, end);
     int bad = 0;
-    bad |= put(doc, root, "scenario", string_scalar(doc, s->name));
-    bad |= put(doc, root, "carcer_version", string_scalar(doc, CARCER_VERSION));
+    bad |= put(doc, root, "scenario", cc_output_string_node(doc, s->name));
+    bad |= put(doc, root, "carcer_version", cc_output_string_node(doc, CARCER_VERSION));
     bad |= put(doc, root, "seed", number(doc, (double)seed));
-    bad |= put(doc, root, "start", string_scalar(doc, start));
-    bad |= put(doc, root, "end", string_scalar(doc, end));
+    bad |= put(doc, root, "start", cc_output_string_node(doc, start));
+    bad |= put(doc, root, "end", cc_output_string_node(doc, end));
     bad |= put(doc, root, "days", number(doc, s->days));
     bad |= put(doc, root, "replicates", number(doc, k));
     double *x = malloc(sizeof *x * (size_t)k);

@@ -36,6 +36,11 @@ char *cc_output_replicates_csv(const cc_metrics *reps, int k);
  * fraction, others with the shortest text that reads back the same value. */
 void cc_format_number(double v, char out[32]);
 
+struct fy_document;
+struct fy_node;
+/* A double-quoted string node of doc (so "2017" stays a string in JSON). */
+struct fy_node *cc_output_string_node(struct fy_document *doc, const char *text);
+
 /* A set of files staged as temporaries in one folder. */
 typedef struct cc_outset {
     char *dir;

@@ -414,14 +414,14 @@ carcer_status carcer_report_write(const char *dir, const char *out_path, carcer_
         goto out;
     }
     struct fy_node *root = fy_document_root(doc);
-    FILE *f = fopen(tpath, "rb");
-    if (f) {
+    FILE *fp = fopen(tpath, "rb");
+    if (fp) {
         cc_buf cb = {0};
         char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            cc_buf_append(&cb, chunk, n);
-        fclose(f);
+        size_t got;
+        while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+            cc_buf_append(&cb, chunk, got);
+        fclose(fp);
         csv = cb.data;
     }
     if (!csv || ts_read(csv, &t) != 0) {

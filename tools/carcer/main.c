@@ -114,7 +114,7 @@ static int parse_options(int argc, char **argv, cli *c, const char **pos, int *n
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "+o:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o':
             c->out = optarg;
@@ -148,13 +148,8 @@ static int parse_options(int argc, char **argv, cli *c, const char **pos, int *n
         default:
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
-        /* options may follow positional arguments */
-        while (optind < argc && argv[optind][0] != '-') {
-            if (*npos >= maxpos)
-                return usage_error("unexpected argument '%s'", argv[optind]);
-            pos[(*npos)++] = argv[optind++];
-        }
     }
+    /* GNU getopt moves the positional arguments after the options */
     while (optind < argc) {
         if (*npos >= maxpos)
             return usage_error("unexpected argument '%s'", argv[optind]);
