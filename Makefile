@@ -35,7 +35,7 @@ bench: build
 	@for b in $(BUILD)/bench_*; do echo "== $$b"; ./$$b; done
 
 docs: build
-	@./$(BUILD)/carcer schema --markdown > docs/scenario-reference.md.tmp && \
+	@./$(BUILD)/carcer schema > docs/scenario-reference.md.tmp && \
 	  mv docs/scenario-reference.md.tmp docs/scenario-reference.md
 
 # Line and branch coverage of src/ (gcovr); fails under the floor.

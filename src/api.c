@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "output.h"
+#include "schema.h"
 #include "scenario.h"
 #include "sim.h"
 #include "util.h"
@@ -134,6 +135,8 @@ char *carcer_scenario_resolved(const carcer_scenario *sc)
 {
     return sc ? cc_scenario_resolved_yaml(sc->s) : NULL;
 }
+
+char *carcer_schema_markdown(void) { return cc_schema_markdown(); }
 
 double carcer_scenario_memory_estimate(const carcer_scenario *sc)
 {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disease_spec.h"
 #include "dist.h"
 #include "policy.h"
 #include "schema.h"
@@ -474,6 +475,10 @@ static const cc_schema_block costs_block = {"costs", costs_rows, NROWS(costs_row
 
 /* ---- the top level ---------------------------------------------------- */
 
+static const cc_schema_custom disease_custom = {
+    cc_disease_spec_parse, cc_disease_spec_print, cc_disease_spec_markdown, cc_disease_spec_free,
+    cc_disease_spec_keys};
+
 static const cc_schema_row top_rows[] = {
     {.key = "name", .type = CC_T_STRING, .offset = offsetof(cc_scenario, name),
      .size = sizeof(((cc_scenario *)0)->name), .flags = CC_F_REQUIRED,
@@ -516,6 +521,9 @@ static const cc_schema_row top_rows[] = {
      .doc = "police stations, prisons and rehab centres"},
     {.key = "costs", .type = CC_T_BLOCK, .offset = 0, .sub = &costs_block,
      .doc = "costs per person-day"},
+    /* after start and facilities: the disease block refers to both */
+    {.key = "disease", .type = CC_T_CUSTOM, .custom = &disease_custom,
+     .doc = "an infection spreading in the cells (docs/disease.md)"},
     {.key = "policies", .type = CC_T_CUSTOM, .custom = &cc_policies_custom,
      .doc = "dated and triggered policies (docs/policies.md)"},
 };

@@ -96,6 +96,10 @@ CARCER_API void carcer_scenario_free(carcer_scenario *sc);
  * frees). Loading it again gives the same scenario. */
 CARCER_API char *carcer_scenario_resolved(const carcer_scenario *sc);
 
+/* The scenario reference (every key, type, default, bounds, unit and
+ * meaning) as Markdown, generated from the schema table (malloc'd). */
+CARCER_API char *carcer_schema_markdown(void);
+
 /* Approximate peak memory, in bytes, that one replicate of the scenario
  * needs. */
 CARCER_API double carcer_scenario_memory_estimate(const carcer_scenario *sc);

@@ -446,6 +446,16 @@ int main(int argc, char **argv)
         return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "schema") == 0) {
+        if (argc > 2)
+            return usage_error("schema takes no argument, got '%s'", argv[2]);
+        char *md = carcer_schema_markdown();
+        if (!md)
+            return EXIT_INPUT;
+        fputs(md, stdout);
+        free(md);
+        return 0;
+    }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("carcer %s\n", carcer_version());
         return 0;
