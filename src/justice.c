@@ -181,10 +181,11 @@ static int place(cc_sim *sim, int32_t p, int f, cc_state st, int32_t day, bool f
     cc_fac_state *fs = &sim->fac.f[f];
     double u = 0;
     if (sim->s->cell_fill == CC_FILL_RANDOM) {
+        /* the facility's k-th admission of the day draws from the k-th
+         * stream of (facility, day): cells are the facility's business */
         cc_rng_seek(sim->r, sim->seed, sim->replicate,
-                    cc_people_stream(P, p, CC_RP_PLACEMENT, (uint32_t)fs->admissions));
-        /* keyed by the person and the facility's admissions so far today, so
-         * a person admitted twice in one day draws two cells */
+                    cc_stream(CC_RK_FACILITY, (uint32_t)f, (uint32_t)day, CC_RP_PLACEMENT,
+                              (uint32_t)fs->admissions));
         u = gsl_rng_uniform(sim->r);
     }
     int32_t cell = cc_facility_pick_cell(fs, sim->s->cell_fill, u);
@@ -653,6 +654,7 @@ void cc_justice_event(cc_sim *sim, cc_event e, int32_t day)
     if (!cc_event_live(e, P->gen[p]))
         return; /* stale: plans changed since it was scheduled */
     P->due[p] = -1;
+    sim->events++;
     int st = P->state[p];
     bool held = P->facility[p] != CC_NO_FACILITY;
     switch (cc_event_type(e)) {

@@ -90,6 +90,7 @@ struct cc_sim {
     double days_beyond_limit;
     int64_t deaths_other, deaths_disease;
     int64_t no_place; /* detentions refused for want of an eligible facility */
+    int64_t events;   /* live calendar events processed (for benchmarks) */
     int64_t admissions_by_type[3];
     double person_days_state[CC_ST_COUNT];
     double person_days_offense[CC_MAX_OFFENSES];
