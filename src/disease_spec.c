@@ -688,9 +688,15 @@ struct fy_node *cc_disease_spec_print(struct fy_document *doc, const cc_scenario
             sep = ", ";
         }
     cc_buf_printf(&b, "}}");
+    /* fy_node_build_from_string keeps pointing into the text it parsed, so
+     * the text must live as long as the document: hand it over (libfyaml
+     * frees it with the document) */
     struct fy_node *n = NULL;
-    if (!b.failed && b.data)
-        n = fy_node_build_from_string(doc, b.data, b.len);
+    if (!b.failed && b.data) {
+        n = fy_node_build_from_malloc_string(doc, b.data, b.len);
+        if (n)
+            b.data = NULL; /* owned by doc now */
+    }
     cc_buf_free(&b);
     return n;
 }
