@@ -251,6 +251,12 @@ int cc_scenario_load_text(const char *text, size_t len, const char *name,
         goto done;
     }
     copy_name(s->file, sizeof s->file, name);
+    int pline, pcol;
+    char pmsg[160];
+    if (cc_yaml_precheck(text, len, &pline, &pcol, pmsg, sizeof pmsg) != 0) {
+        cc_diag_add(diag, name, pline, pcol, NULL, NULL, "%s", pmsg);
+        goto done;
+    }
     struct fy_parse_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;

@@ -28,6 +28,8 @@
 #define CC_MAX_CELLS 10000000    /* cells in one facility */
 #define CC_MAX_POPULATION 50000000 /* initial population of one facility */
 #define CC_MAX_POLICIES 1024
+#define CC_MAX_FILE_BYTES (4 << 20) /* bytes of one scenario or pathogen file */
+#define CC_MAX_YAML_DEPTH 64     /* nesting of collections (libfyaml's own limit too) */
 
 /* ---- distributions ---------------------------------------------------- */
 

@@ -183,6 +183,14 @@ void cc_schema_markdown_block(cc_buf *out, const cc_schema_block *b, const char 
 /* Levenshtein distance, for "did you mean" hints. */
 int cc_edit_distance(const char *a, const char *b);
 
+/* A linear pass over a file before libfyaml sees it: at most
+ * CC_MAX_FILE_BYTES, valid UTF-8 without NUL bytes, no `%` directives
+ * (libfyaml 0.7.12 can loop forever on a malformed one), at most
+ * CC_MAX_YAML_DEPTH nested flow collections (libfyaml refuses deeper ones
+ * only after tokenizing the whole file). Returns 0, or -1 with the 1-based
+ * position of the problem (0:0 for the size) and a message in msg. */
+int cc_yaml_precheck(const char *text, size_t len, int *line, int *col, char *msg, size_t cap);
+
 /* ---- used by scenario.c ---------------------------------------------- */
 cc_yctx *cc_yctx_create(cc_diag *diag, const char *file, struct fy_document *doc,
                         struct fy_diag *scratch, cc_scenario *s);

@@ -609,3 +609,114 @@ struct fy_node *cc_yaml_print_real(struct fy_document *doc, double stored, doubl
     cc_yaml_format_real(buf, stored, divisor);
     return fy_node_create_scalar_copy(doc, buf, strlen(buf));
 }
+
+/* ---- a cheap pass before libfyaml ----------------------------------------- */
+
+/* The length of the valid UTF-8 sequence at t (n bytes left), or 0. Refuses
+ * overlong forms, surrogates and code points above U+10FFFF (RFC 3629). */
+static size_t utf8_len(const unsigned char *t, size_t n)
+{
+    unsigned c = t[0];
+    size_t k;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        k = 2;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        k = 3;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        k = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < k)
+        return 0;
+    unsigned cp = c & (0x7fu >> k);
+    for (size_t i = 1; i < k; i++) {
+        if ((t[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (t[i] & 0x3fu);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return k;
+}
+
+int cc_yaml_precheck(const char *text, size_t len, int *line, int *col, char *msg, size_t cap)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    int ln = 1, cl = 1;
+    int depth = 0;           /* open flow collections: [ and { */
+    char quote = 0;          /* inside '...' or "..." */
+    bool comment = false;
+    bool line_start = true;  /* only spaces so far on this line */
+    if (len > CC_MAX_FILE_BYTES) {
+        *line = 0;
+        *col = 0;
+        snprintf(msg, cap, "the file has %zu bytes, more than the limit of %d (docs/limits.md)",
+                 len, CC_MAX_FILE_BYTES);
+        return -1;
+    }
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_len(t + i, len - i);
+        *line = ln;
+        *col = cl;
+        if (!k) {
+            snprintf(msg, cap, "the file is not valid UTF-8 (byte 0x%02x)", t[i]);
+            return -1;
+        }
+        unsigned char c = t[i];
+        if (c == 0) {
+            snprintf(msg, cap, "the file contains a NUL byte");
+            return -1;
+        }
+        if (c == '\n') {
+            ln++;
+            cl = 1;
+            comment = false;
+            line_start = true;
+            /* a quoted scalar may span lines; a flow collection too */
+            i++;
+            continue;
+        }
+        if (!comment) {
+            if (quote) {
+                if (c == '\\' && quote == '"' && i + 1 < len && t[i + 1] != '\n') {
+                    i += 2; /* an escaped character never closes the string */
+                    cl += 2;
+                    continue;
+                }
+                if (c == (unsigned char)quote)
+                    quote = 0;
+            } else if (c == '#' && (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\t' ||
+                                    t[i - 1] == '\n')) {
+                comment = true;
+            } else if (c == '%' && cl == 1) {
+                /* libfyaml 0.7.12 can loop forever on a malformed directive;
+                 * scenario and pathogen files need none */
+                snprintf(msg, cap, "YAML directives ('%%...') are not supported");
+                return -1;
+            } else if ((c == '\'' || c == '"') &&
+                       (line_start || depth > 0 || (i > 0 && strchr(" \t[{,:-", t[i - 1])))) {
+                quote = (char)c;
+            } else if (c == '[' || c == '{') {
+                if (++depth > CC_MAX_YAML_DEPTH) {
+                    snprintf(msg, cap, "more than %d nested '[' or '{' (docs/limits.md)",
+                             CC_MAX_YAML_DEPTH);
+                    return -1;
+                }
+            } else if ((c == ']' || c == '}') && depth > 0) {
+                depth--;
+            }
+        }
+        if (c != ' ' && c != '\t')
+            line_start = false;
+        i += k;
+        cl++;
+    }
+    return 0;
+}
