@@ -58,6 +58,15 @@ struct fy_document *cc_yr_parse(cc_yr *r, const char *text, size_t len)
         return NULL;
     }
     fy_diag_set_collect_errors(fd, true);
+    int pline, pcol;
+    char pmsg[160];
+    if (cc_yaml_precheck(text, len, &pline, &pcol, pmsg, sizeof pmsg) != 0) {
+        /* found by fuzzing: libfyaml can hang on a malformed directive */
+        cc_diag_add(r->diag, r->file, pline, pcol, NULL, NULL, "%s", pmsg);
+        r->errors++;
+        fy_diag_destroy(fd);
+        return NULL;
+    }
     struct fy_parse_cfg cfg = {0};
     cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
     cfg.diag = fd;
