@@ -916,8 +916,9 @@ void cc_justice_transfers(cc_sim *sim, int32_t day)
                     best_occ = o;
                 }
             }
-            /* move only towards a less crowded place */
-            if (best < 0 || best_occ >= (fs->n - 1.0) / fs->capacity)
+            /* move only where it is no more crowded after the move than
+             * here (no ping-pong: the move back would make it worse) */
+            if (best < 0 || best_occ > (fs->n - 1.0) / fs->capacity)
                 continue;
             cc_sim_move_person(sim, p, best, day);
         }

@@ -527,6 +527,73 @@ static void test_children(void **state)
     cc_scenario_free(s);
 }
 
+
+/* Transfers: prison A holds 3000 for a capacity of 1000, B is empty with the
+ * same capacity; above occupancy 1.5, at most 50 a day go to the least
+ * crowded eligible prison while it is less crowded. Nobody arrives, leaves
+ * or dies, so after 10 days A holds 2500 and B 500, and in the end both
+ * hold 1500 (A at 1.5 stops the transfers). */
+static void test_transfers(void **state)
+{
+    (void)state;
+    cc_scenario *s = load_edit(
+        BASE, "days: 365", "days: 60", "per_day: 50", "per_day: 0",
+        "transfer_above_occupancy: 0, transfer_max_per_day: 0",
+        "transfer_above_occupancy: 1.5, transfer_max_per_day: 50",
+        "per_1000_per_year_at_30: 2", "per_1000_per_year_at_30: 0",
+        "crowding_per_1000_per_year: 1", "crowding_per_1000_per_year: 0",
+        "excess_deaths_per_1000_per_year: 5", "excess_deaths_per_1000_per_year: 0",
+        "initial: {status: {pretrial: 0.34, appeal: 0.37, sentenced: 0.29}",
+        "initial: {status: {pretrial: 0, appeal: 0, sentenced: 1}",
+        "{dist: uniform, min: 6, max: 12, unit: months}", "{dist: fixed, value: 1000000}",
+        "capacity: [{from: 2017-01-01, value: 2000}, {from: 2019-01-01, value: 2500}], cells: 60, "
+        "population: 4500",
+        "capacity: 1000, cells: 10, population: 3000",
+        "  - {name: CC2,", "  - {name: B, type: prison, sex: male, capacity: 1000, cells: 10}\n"
+                          "  - {name: CC2,",
+        "population: 1200", "population: 0", "population: 900", "population: 0", NULL);
+    cc_sim *sim = make(s, 0);
+    for (int d = 0; d < 10; d++)
+        step(sim);
+    assert_int_equal(sim->fac.f[1].n, 2500);
+    assert_int_equal(sim->fac.f[2].n, 500);
+    run_all(sim);
+    assert_int_equal(sim->fac.f[1].n, 1500);
+    assert_int_equal(sim->fac.f[2].n, 1500);
+    assert_int_equal(cc_facilities_check(&sim->fac, &sim->P), 0);
+    check_places(sim);
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+}
+
+/* convicted_to: everybody detained goes to Intake (the only male prison
+ * with an intake share), is convicted after 10 days and moves to Main. */
+static void test_convicted_to(void **state)
+{
+    (void)state;
+    cc_scenario *s = load_edit(
+        BASE, "female: 0.1", "female: 0", "bail: 0", "bail: 0",
+        "duration: {default: {dist: lognormal, median: 150, p90: 330}}",
+        "duration: {default: {dist: fixed, value: 10}}", "conviction: 0.9", "conviction: 1",
+        "appeal: 0.5", "appeal: 0",
+        "{dist: uniform, min: 6, max: 12, unit: months}", "{dist: fixed, value: 1000}",
+        "  - {name: CC1, type: prison, sex: male, capacity: [{from: 2017-01-01, value: 2000}, "
+        "{from: 2019-01-01, value: 2500}], cells: 60, population: 4500, intake_share: 0.7}",
+        "  - {name: Intake, type: prison, sex: male, capacity: 500, cells: 5, convicted_to: "
+        "Main}\n  - {name: Main, type: prison, sex: male, capacity: 2000, cells: 20, "
+        "intake_share: 0}",
+        "population: 1200", "population: 0", "population: 900", "population: 0", NULL);
+    cc_sim *sim = make(s, 0);
+    run_all(sim);
+    const cc_fac_state *in = &sim->fac.f[1], *main_ = &sim->fac.f[2];
+    assert_true(in->state_n[CC_ST_PRETRIAL] > 100);
+    assert_int_equal(in->state_n[CC_ST_SENTENCED] + in->state_n[CC_ST_APPEAL], 0);
+    assert_int_equal(main_->state_n[CC_ST_PRETRIAL], 0);
+    assert_true(main_->state_n[CC_ST_SENTENCED] > 1000);
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+}
+
 static cc_scenario *load_edit(const char *base, ...)
 {
     char *text = cc_strdup(base);
@@ -558,6 +625,8 @@ int main(void)
         cmocka_unit_test(test_death_rate),
         cmocka_unit_test(test_rearrest_hazard),
         cmocka_unit_test(test_children),
+        cmocka_unit_test(test_transfers),
+        cmocka_unit_test(test_convicted_to),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
