@@ -292,14 +292,19 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
             if (read_real(ctx, m, "doses_per_day", 0, 1e8, &d->vaccination.doses_per_day) == 0)
                 cc_yaml_error(ctx, m, NULL, "expected 'doses_per_day', got nothing");
             read_real(ctx, m, "efficacy_infection", 0, 1, &d->vaccination.efficacy_infection);
-            read_real(ctx, m, "efficacy_severe", 0, 1, &d->vaccination.efficacy_severe);
-            if (d->vaccination.efficacy_severe < d->vaccination.efficacy_infection)
+            /* absent: the protection against infection, the least it can be */
+            if (read_real(ctx, m, "efficacy_severe", 0, 1, &d->vaccination.efficacy_severe) == 0)
+                d->vaccination.efficacy_severe = d->vaccination.efficacy_infection;
+            if (d->vaccination.efficacy_severe < d->vaccination.efficacy_infection) {
+                cc_yaml_push_key(ctx, "efficacy_severe");
                 cc_yaml_error(ctx, cc_yaml_get(m, "efficacy_severe"),
                               "protection against severe disease includes protection against "
                               "infection",
                               "expected efficacy_severe >= efficacy_infection (%g), got %g",
                               d->vaccination.efficacy_infection,
                               d->vaccination.efficacy_severe);
+                cc_yaml_pop(ctx);
+            }
             struct fy_node *pn = cc_yaml_get(m, "priority");
             if (pn) {
                 cc_yaml_push_key(ctx, "priority");
@@ -472,8 +477,15 @@ int cc_disease_spec_parse(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
         free(dir);
         if (rc != 0) {
             for (int i = 0; i < tmp.kept; i++) {
+                const cc_diag_entry *e = &tmp.entry[i];
+                if (!e->file || e->line == 0) {
+                    /* about the reference itself (no such shipped name,
+                     * unreadable file): said at the scenario's position */
+                    cc_yaml_error(ctx, pn, e->hint, "%s", e->message);
+                    continue;
+                }
                 char *m = cc_diag_format(&tmp, i);
-                cc_yaml_error(ctx, pn, NULL, "in the pathogen: %s", m ? m : "?");
+                cc_yaml_error(ctx, pn, NULL, "in the pathogen file: %s", m ? m : "?");
                 free(m);
             }
             if (tmp.kept == 0)

@@ -878,7 +878,8 @@ int cc_pathogen_load(const char *ref, const char *base_dir, cc_diag *diag, cc_pa
     FILE *f = path ? fopen(path, "rb") : NULL;
     if (!f) {
         cc_diag_add(diag, path ? path : ref, 0, 0, "disease.pathogen", NULL,
-                    "expected a readable pathogen file, got %s", strerror(errno));
+                    "expected a readable pathogen file, got '%s': %s", path ? path : ref,
+                    strerror(errno));
         free(path);
         return -1;
     }
