@@ -25,6 +25,27 @@
  * Counters of people diverted to community services by a policy:
  * sim->community_referrals and sim->community_days (costed with
  * cost_community_per_day).
+ *
+ * Time in a case: P->case_start is the arrest day; P->seg_start the day the
+ * current state began; P->served the days detained in the case before
+ * seg_start, so cc_sim_time_served = served + (day - seg_start) while held.
+ * For a person in pretrial detention, day - seg_start is the pretrial time
+ * (the legal limit applies to it). P->aux holds the sentence length (days)
+ * once convicted, or the trial day while on bail at the legal limit.
+ *
+ * Random streams: a decision about person p uses
+ * cc_people_stream(&sim->P, p, purpose, sub) (keyed by the person and their
+ * case number); a decision about a facility or a process on a day uses
+ * cc_stream(CC_RK_FACILITY / CC_RK_POLICY / CC_RK_PROCESS, ...). Seek
+ * sim->r before each decision; never carry a stream across decisions.
+ *
+ * Invariants the operations keep (checked by cc_facilities_check in debug
+ * builds): an adult is held in at most one facility and cell and is listed
+ * in exactly those member arrays, in a detained state (police, pretrial,
+ * appeal, sentenced, rehab); everyone else (bail, released, dead) has
+ * facility CC_NO_FACILITY; a facility's state counts add up to its
+ * population; a child is with its mother (same facility and cell) or not
+ * in custody. A person has at most one live calendar event (gen).
  */
 #ifndef CARCER_SIM_INTERNAL_H
 #define CARCER_SIM_INTERNAL_H
@@ -90,7 +111,7 @@ struct cc_sim {
     double days_beyond_limit;
     int64_t deaths_other, deaths_disease;
     int64_t no_place; /* detentions refused for want of an eligible facility */
-    int64_t events;   /* live calendar events processed (for benchmarks) */
+    int64_t events;   /* live calendar events processed (benchmarks) */
     int64_t admissions_by_type[3];
     double person_days_state[CC_ST_COUNT];
     double person_days_offense[CC_MAX_OFFENSES];
