@@ -144,7 +144,7 @@ static int parse_options(int argc, char **argv, cli *c, const char **pos, int *n
             break;
         case 'h':
             fputs(usage_text, stdout);
-            exit(0);
+            return -1;
         default:
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -245,8 +245,10 @@ static int cmd_run(int argc, char **argv)
     const char *pos[1];
     int npos = 0;
     int rc = parse_options(argc, argv, &c, pos, &npos, 1);
-    if (rc)
-        return rc;
+    if (rc) {
+        free(c.sets);
+        return rc < 0 ? 0 : rc; /* -1: --help was shown */
+    }
     c.scenario = npos ? pos[0] : NULL;
     const char *dir = c.out ? c.out : "out";
 
@@ -311,7 +313,8 @@ static int cmd_compare(int argc, char **argv)
     int rc = parse_options(argc, argv, &c, pos, &npos, argc);
     if (rc) {
         free(pos);
-        return rc;
+        free(c.sets);
+        return rc < 0 ? 0 : rc; /* -1: --help was shown */
     }
     if (npos < 2) {
         free(pos);
@@ -375,8 +378,10 @@ static int cmd_check(int argc, char **argv)
     const char *pos[1];
     int npos = 0;
     int rc = parse_options(argc, argv, &c, pos, &npos, 1);
-    if (rc)
-        return rc;
+    if (rc) {
+        free(c.sets);
+        return rc < 0 ? 0 : rc; /* -1: --help was shown */
+    }
     if (npos != 1) {
         free(c.sets);
         return usage_error("check needs a scenario file%s", "");
@@ -409,7 +414,7 @@ static int cmd_report(int argc, char **argv)
     int rc = parse_options(argc, argv, &c, pos, &npos, 1);
     free(c.sets);
     if (rc)
-        return rc;
+        return rc < 0 ? 0 : rc; /* -1: --help was shown */
     if (npos != 1)
         return usage_error("report needs the output folder of a run%s", "");
     size_t n = strlen(pos[0]) + 16;
