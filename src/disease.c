@@ -180,12 +180,7 @@ struct cc_disease {
  * scenario.h: entries before the first date take the first value) */
 static double sched(const cc_schedule *sc, int32_t day)
 {
-    if (!sc || sc->n == 0)
-        return 0;
-    double v = sc->value[0];
-    for (int i = 1; i < sc->n && sc->from[i] <= day; i++)
-        v = sc->value[i];
-    return v;
+    return sc ? cc_schedule_at(sc, day) : 0; /* binary search; 0 when empty */
 }
 
 static bool window_on(const cc_measure_window *w, int32_t day)
@@ -788,13 +783,25 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
 
     /* where the person stays: intake quarantine, or the assigned cell */
     int32_t g = home_cell(d, a);
-    if (from_community && window_on(&sp->quarantine.w, day) && sp->quarantine.days > 0) {
+    double qdays = from_community && window_on(&sp->quarantine.w, day)
+                       ? sched(&sp->quarantine.days, day)
+                       : 0;
+    if (qdays > 0) {
         int32_t q = virtual_cell(d, facility, CK_QUARANTINE);
         if (d->cell[q].n < d->cell[q].cap) {
             g = q;
             d->flags[a] |= AF_QUAR;
-            d->qend[a] = day + (int32_t)ceil(sp->quarantine.days);
+            int32_t len = (int32_t)ceil(qdays);
+            d->qend[a] = day + len;
             schedule(d, a, d->qend[a], EV_QEND, 0);
+            /* tests spread evenly over the stay, the last on its last day
+             * (before the release of that day: same-day events keep their
+             * order in the bucket, and EV_QEND was scheduled first, so the
+             * last test falls on the day before) */
+            int ntests = (int)sched(&sp->quarantine.tests, day);
+            for (int k = 1; k <= ntests; k++)
+                schedule(d, a, day + (int32_t)floor((double)len * k / ntests) - (k == ntests),
+                         EV_TEST, 2);
         } else {
             d->quarantine_overflow++;
         }
@@ -895,7 +902,7 @@ static void vaccinate(cc_disease *d, int32_t day)
     const cc_disease_spec *sp = d->spec;
     if (!window_on(&sp->vaccination.w, day))
         return;
-    double doses = sp->vaccination.doses_per_day + d->dose_carry;
+    double doses = sched(&sp->vaccination.doses_per_day, day) + d->dose_carry;
     int64_t n = (int64_t)floor(doses);
     d->dose_carry = doses - (double)n;
     for (int i = 0; i < sp->vaccination.npriority && n > 0; i++) {
@@ -1076,7 +1083,8 @@ static void handle_event(cc_disease *d, event e, int32_t day)
     case EV_TEST:
         if (!present || is_staff(d, a))
             break;
-        if (window_on(&sp->testing.w, day)) {
+        /* seq 2: a test of the intake quarantine, done while it lasts */
+        if (seq == 2 ? (d->flags[a] & AF_QUAR) != 0 : window_on(&sp->testing.w, day)) {
             d->tests++;
             const cc_pstate *st = &d->pg->state[d->state[a]];
             if (st->detectable) {

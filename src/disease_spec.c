@@ -39,7 +39,9 @@ void cc_disease_spec_defaults(cc_disease_spec *d, cc_pathogen *p)
     d->crowding_exponent = p->crowding_exponent;
     d->care_lacking_fatality_factor = 1;
     d->testing.sensitivity = 1;
-    d->quarantine.days = 14;
+    cc_disease_schedule_constant(&d->quarantine.days, 14); /* out of memory: 0 days */
+    cc_disease_schedule_constant(&d->quarantine.tests, 0);
+    cc_disease_schedule_constant(&d->vaccination.doses_per_day, 0);
     d->isolation.symptomatic = true;
     d->vaccination.npriority = 1;
     d->vaccination.priority[0] = CC_VG_ALL;
@@ -56,7 +58,34 @@ void cc_disease_spec_destroy(cc_disease_spec *d)
     free(d->staff_community_prevalence.from);
     free(d->staff_community_prevalence.value);
     free(d->intro);
+    cc_schedule *own[] = {&d->quarantine.days, &d->quarantine.tests,
+                          &d->vaccination.doses_per_day};
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++) {
+        free(own[i]->from);
+        free(own[i]->value);
+    }
+    if (d->vaccination.has_waning)
+        cc_dist_free(&d->vaccination.waning);
     free(d);
+}
+
+int cc_disease_schedule_constant(cc_schedule *sc, double v)
+{
+    free(sc->from);
+    free(sc->value);
+    sc->n = 0;
+    sc->from = calloc(1, sizeof *sc->from);
+    sc->value = malloc(sizeof *sc->value);
+    if (!sc->from || !sc->value) {
+        free(sc->from);
+        free(sc->value);
+        sc->from = NULL;
+        sc->value = NULL;
+        return -1;
+    }
+    sc->n = 1;
+    sc->value[0] = v;
+    return 0;
 }
 
 void cc_disease_spec_free(cc_scenario *s)
@@ -130,6 +159,8 @@ static int read_bool(cc_yctx *ctx, struct fy_node *map, const char *key, bool *o
 static void read_schedule(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s, double lo,
                           double hi, cc_schedule *out)
 {
+    free(out->from);
+    free(out->value);
     memset(out, 0, sizeof *out);
     int cnt = 1;
     if (!fy_node_is_scalar(n)) {
@@ -173,6 +204,19 @@ static void read_schedule(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
         }
         cc_yaml_pop(ctx);
     }
+}
+
+/* An optional schedule-valued key of mapping `map`; 1 read, 0 absent. */
+static int read_schedule_key(cc_yctx *ctx, struct fy_node *map, const char *key,
+                             const cc_scenario *s, double lo, double hi, cc_schedule *out)
+{
+    struct fy_node *n = cc_yaml_get(map, key);
+    if (!n)
+        return 0;
+    cc_yaml_push_key(ctx, key);
+    read_schedule(ctx, n, s, lo, hi, out);
+    cc_yaml_pop(ctx);
+    return 1;
 }
 
 static void read_shares(cc_yctx *ctx, struct fy_node *n, const cc_pathogen *p,
@@ -238,11 +282,12 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
         return;
     struct fy_node *m;
     if ((m = cc_yaml_get(n, "quarantine"))) {
-        static const char *const k[] = {"from", "until", "days", "capacity", NULL};
+        static const char *const k[] = {"from", "until", "days", "tests", "capacity", NULL};
         cc_yaml_push_key(ctx, "quarantine");
         if (cc_yaml_check_keys(ctx, m, k) >= 0 || fy_node_is_mapping(m)) {
             read_window(ctx, m, s, &d->quarantine.w);
-            read_real(ctx, m, "days", 0, 365, &d->quarantine.days);
+            read_schedule_key(ctx, m, "days", s, 0, 365, &d->quarantine.days);
+            read_schedule_key(ctx, m, "tests", s, 0, 10, &d->quarantine.tests);
             read_real(ctx, m, "capacity", 0, 1e7, &d->quarantine.capacity);
         }
         cc_yaml_pop(ctx);
@@ -289,7 +334,8 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
         if (fy_node_is_mapping(m)) {
             cc_yaml_check_keys(ctx, m, k);
             read_window(ctx, m, s, &d->vaccination.w);
-            if (read_real(ctx, m, "doses_per_day", 0, 1e8, &d->vaccination.doses_per_day) == 0)
+            if (read_schedule_key(ctx, m, "doses_per_day", s, 0, 1e8,
+                                  &d->vaccination.doses_per_day) == 0)
                 cc_yaml_error(ctx, m, NULL, "expected 'doses_per_day', got nothing");
             read_real(ctx, m, "efficacy_infection", 0, 1, &d->vaccination.efficacy_infection);
             /* absent: the protection against infection, the least it can be */
@@ -651,8 +697,11 @@ struct fy_node *cc_disease_spec_print(struct fy_document *doc, const cc_scenario
     if (d->quarantine.w.on) {
         cc_buf_printf(&b, "%squarantine: {", sep);
         put_window(&b, s, &d->quarantine.w);
-        cc_buf_printf(&b, ", days: %.17g, capacity: %.17g}", d->quarantine.days,
-                      d->quarantine.capacity);
+        cc_buf_printf(&b, ", days: ");
+        put_schedule(&b, s, &d->quarantine.days);
+        cc_buf_printf(&b, ", tests: ");
+        put_schedule(&b, s, &d->quarantine.tests);
+        cc_buf_printf(&b, ", capacity: %.17g}", d->quarantine.capacity);
         sep = ", ";
     }
     if (d->testing.w.on) {
@@ -673,7 +722,9 @@ struct fy_node *cc_disease_spec_print(struct fy_document *doc, const cc_scenario
     if (d->vaccination.w.on) {
         cc_buf_printf(&b, "%svaccination: {", sep);
         put_window(&b, s, &d->vaccination.w);
-        cc_buf_printf(&b, ", doses_per_day: %.17g, priority: [", d->vaccination.doses_per_day);
+        cc_buf_printf(&b, ", doses_per_day: ");
+        put_schedule(&b, s, &d->vaccination.doses_per_day);
+        cc_buf_printf(&b, ", priority: [");
         for (int i = 0; i < d->vaccination.npriority; i++)
             cc_buf_printf(&b, "%s%s", i ? ", " : "", vgroup_names[d->vaccination.priority[i]]);
         cc_buf_printf(&b, "], efficacy_infection: %.17g, efficacy_severe: %.17g",
@@ -735,7 +786,8 @@ void cc_disease_spec_markdown(cc_buf *out, const char *path)
         "| `intake_states` | shares of arrivals in pathogen states | none |\n"
         "| `introductions` | `[{at, facility, count, staff}]` infections seeded | none |\n"
         "| `care_lacking_fatality_factor` | factor on the chance of dying, in custody | 1 |\n"
-        "| `measures.quarantine` | `{from, until, days, capacity}` intake quarantine | off |\n"
+        "| `measures.quarantine` | `{from, until, days, tests, capacity}` intake quarantine; `days` "
+        "and `tests` a number or a dated list | off |\n"
         "| `measures.testing` | `{from, until, at_intake, every_days, sensitivity, "
         "delay_days}` | off |\n"
         "| `measures.isolation` | `{from, until, symptomatic, capacity}` | off |\n"

@@ -13,11 +13,13 @@
  *     introductions: [{at: 2021-05-01, facility: CC1, count: 2, staff: false}]
  *     care_lacking_fatality_factor: 1.5
  *     measures:
- *       quarantine:  {from, until, days: 14, capacity}
+ *       quarantine:  {from, until, days: 14, tests: 0, capacity}   (days, tests:
+ *                    a number or [{from: DATE, value: X}, ...])
  *       testing:     {from, until, at_intake: true, every_days: 0,
  *                     sensitivity: 0.8, delay_days: 1}
  *       isolation:   {from, until, symptomatic: true, capacity}
- *       vaccination: {from, until, doses_per_day, priority: [staff, risk, age_over_50, all],
+ *       vaccination: {from, until, doses_per_day (number or dated list),
+ *                     priority: [staff, risk, age_over_50, all],
  *                     efficacy_infection, efficacy_severe, waning}
  *       masks:       {from, until, factor}
  *       ventilation: {from, until, factor}
@@ -86,8 +88,9 @@ typedef struct cc_disease_spec {
 
     struct {
         cc_measure_window w;
-        double days;
-        double capacity; /* places per facility; 0 = one cell of the facility */
+        cc_schedule days;  /* length by date of arrival (a number or a dated list) */
+        cc_schedule tests; /* tests during it, evenly spaced, the last on its last day */
+        double capacity;   /* places per facility; 0 = one cell of the facility */
     } quarantine;
     struct {
         cc_measure_window w;
@@ -103,7 +106,7 @@ typedef struct cc_disease_spec {
     } isolation;
     struct {
         cc_measure_window w;
-        double doses_per_day;
+        cc_schedule doses_per_day; /* a number or a dated list */
         int npriority;
         cc_vgroup priority[CC_VG_COUNT];
         double efficacy_infection, efficacy_severe;
@@ -136,6 +139,9 @@ extern const char *const cc_disease_spec_keys[];
  * prevalence, no measures, care-lacking factor 1. Takes ownership of p. */
 void cc_disease_spec_defaults(cc_disease_spec *d, cc_pathogen *p);
 void cc_disease_spec_destroy(cc_disease_spec *d);
+/* Make *sc the constant v (one entry from day 0), freeing what it held.
+ * Returns 0 or -1 when out of memory (sc is then empty). */
+int cc_disease_schedule_constant(cc_schedule *sc, double v);
 
 /* beta_cell as run: given, or derived from r0_at_capacity for a cell of
  * design capacity `cell_capacity` (see disease.c for the derivation). */

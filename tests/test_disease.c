@@ -310,7 +310,7 @@ static void perfect_vaccine(void **state)
     world *w = world_new(100, 1, 200, pathogen_ref("covid19"));
     cc_disease_spec *sp = w->s.disease;
     sp->vaccination.w = (cc_measure_window){true, 0, INT32_MAX};
-    sp->vaccination.doses_per_day = 1e6;
+    assert_int_equal(cc_disease_schedule_constant(&sp->vaccination.doses_per_day, 1e6), 0);
     sp->vaccination.efficacy_infection = 1;
     sp->vaccination.efficacy_severe = 1;
     cc_disease *d = start(w, 1, 300, 30);
@@ -340,7 +340,7 @@ static double admissions_outbreak(bool quarantine)
     sp->community_prevalence.value[0] = prev;
     if (quarantine) {
         sp->quarantine.w = (cc_measure_window){true, 0, INT32_MAX};
-        sp->quarantine.days = 40;
+        assert_int_equal(cc_disease_schedule_constant(&sp->quarantine.days, 40), 0);
         sp->quarantine.capacity = 1e9;
     }
     cc_disease *d = start(w, 5, 100, 30);

@@ -75,7 +75,9 @@ static const char *const OUTBREAK =
     "    - {at: 2021-01-20, facility: CC2, count: 1, staff: true}\n"
     "  care_lacking_fatality_factor: 2\n"
     "  measures:\n"
-    "    quarantine: {from: 2021-01-01, days: 14}\n"
+    "    quarantine: {from: 2021-01-01, days: [{from: 2021-01-01, value: 14}, {from: "
+    "2021-03-01, value: 20}], tests: [{from: 2021-01-01, value: 0}, {from: 2021-03-01, value: "
+    "3}]}\n"
     "    testing: {from: 2021-03-01, at_intake: true, sensitivity: 0.8, delay_days: 1}\n"
     "    isolation: {from: 2021-03-01, symptomatic: true, capacity: 30}\n"
     "    vaccination: {from: 2021-04-01, doses_per_day: 10, priority: [staff, risk, all], "
@@ -271,6 +273,30 @@ static void no_transmission_no_infection(void **state)
     free(text);
 }
 
+/* Tests of the intake quarantine run without a testing window, and find
+ * people who arrived infected (the community is 5% infected here). */
+static void quarantine_tests(void **state)
+{
+    (void)state;
+    char *text = with("disease:\n"
+                      "  pathogen: covid19\n"
+                      "  community_prevalence: 0.05\n"
+                      "  measures:\n"
+                      "    quarantine: {from: 2021-01-01, days: 20, tests: 3, capacity: 1000}\n");
+    cc_scenario *s = tu_load(text);
+    cc_sim *sim = run_sim(s, 0);
+    double tests = metric(sim, "disease.tests"), pos = metric(sim, "disease.tests_positive");
+    double admitted = metric(sim, "arrests");
+    print_message("quarantine: %.0f tests, %.0f positive, %.0f arrests\n", tests, pos, admitted);
+    assert_true(tests > 0);
+    assert_true(pos > 0);
+    assert_true(pos < tests);
+    assert_true(metric(sim, "disease.quarantine_overflow") == 0);
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(text);
+}
+
 /* Positioned errors inside the block. Each case: the disease block, and a
  * fragment the message must contain (position, key path, hint). */
 static void positioned_errors(void **state)
@@ -434,6 +460,7 @@ int main(void)
         cmocka_unit_test(transfers_carry_infection),
         cmocka_unit_test(children_infected),
         cmocka_unit_test(no_transmission_no_infection),
+        cmocka_unit_test(quarantine_tests),
         cmocka_unit_test(positioned_errors),
         cmocka_unit_test(deterministic_across_threads),
         cmocka_unit_test(resolved_round_trip),
