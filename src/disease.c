@@ -70,7 +70,9 @@ enum {
     AF_ISO = 1u << 4,
     AF_CHILD = 1u << 5,
     AF_RISK = 1u << 6,
-    AF_STAFF = 1u << 7
+    AF_STAFF = 1u << 7,
+    AF_FRESH = 1u << 8 /* arrived from the community into police custody: the
+                        * next facility is the intake (quarantine, test) */
 };
 
 /* calendar event kinds (top 4 bits of the tag) */
@@ -142,7 +144,7 @@ struct cc_disease {
     int32_t nstaff;
     size_t nagents, capagents;
     uint8_t *state;
-    uint8_t *flags;
+    uint16_t *flags;
     int32_t *fac_of, *home, *place, *pos, *fpos, *qend;
     float *age;
     uint32_t *w0, *w1, *pseq, *nsteps;
@@ -423,7 +425,7 @@ static void isolate(cc_disease *d, int32_t a)
         d->isolation_overflow++;
         return;
     }
-    d->flags[a] = (uint8_t)((d->flags[a] | AF_ISO) & ~AF_QUAR);
+    d->flags[a] = (uint16_t)((d->flags[a] | AF_ISO) & ~AF_QUAR);
     move_to(d, a, g);
 }
 
@@ -435,7 +437,7 @@ static void maybe_release_isolation(cc_disease *d, int32_t a)
     const cc_pstate *st = &d->pg->state[d->state[a]];
     if (st->infectiousness > 0 || st->symptomatic)
         return;
-    d->flags[a] = (uint8_t)(d->flags[a] & ~AF_ISO);
+    d->flags[a] = (uint16_t)(d->flags[a] & ~AF_ISO);
     move_to(d, a, home_cell(d, a));
 }
 
@@ -767,7 +769,14 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
     }
     if (d->pg->state[d->state[a]].kind == CC_PS_DEAD)
         return;
-    d->flags[a] = (uint8_t)((d->flags[a] | AF_PRESENT) & ~(AF_QUAR | AF_ISO | AF_RISK | AF_CHILD));
+    /* intake into detention: from the community, or on from police
+     * custody; police lock-ups themselves quarantine and test no one */
+    bool police = d->s->facility[facility].type == CC_FAC_POLICE;
+    bool intake = !police && (from_community || (d->flags[a] & AF_FRESH));
+    d->flags[a] = (uint16_t)((d->flags[a] | AF_PRESENT) &
+                             ~(AF_QUAR | AF_ISO | AF_RISK | AF_CHILD | AF_FRESH));
+    if (police && from_community)
+        d->flags[a] |= AF_FRESH;
     if (risk)
         d->flags[a] |= AF_RISK;
     if (child)
@@ -783,7 +792,7 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
 
     /* where the person stays: intake quarantine, or the assigned cell */
     int32_t g = home_cell(d, a);
-    double qdays = from_community && window_on(&sp->quarantine.w, day)
+    double qdays = intake && window_on(&sp->quarantine.w, day)
                        ? sched(&sp->quarantine.days, day)
                        : 0;
     if (qdays > 0) {
@@ -828,7 +837,7 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
 
     /* testing: at intake today, periodic from a staggered day */
     if (sp->testing.w.on) {
-        if (from_community && sp->testing.at_intake && window_on(&sp->testing.w, day))
+        if (intake && sp->testing.at_intake && window_on(&sp->testing.w, day))
             schedule(d, a, day, EV_TEST, 0);
         if (sp->testing.every_days > 0) {
             seek_agent(d, a, CC_RP_HEALTH, (uint32_t)day);
@@ -856,7 +865,9 @@ void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reaso
         d->spillover_released++;
     contrib(d, a, -1);
     d->place[a] = -1;
-    d->flags[a] = (uint8_t)(d->flags[a] & ~(AF_PRESENT | AF_QUAR | AF_ISO));
+    d->flags[a] = (uint16_t)(d->flags[a] & ~(AF_PRESENT | AF_QUAR | AF_ISO));
+    if (why != CC_LEAVE_MOVING)
+        d->flags[a] = (uint16_t)(d->flags[a] & ~AF_FRESH);
     if (why != CC_LEAVE_MOVING)
         d->pseq[a] = (d->pseq[a] + 1) & EV_SEQ_MASK; /* not followed outside */
 }
@@ -1076,7 +1087,7 @@ static void handle_event(cc_disease *d, event e, int32_t day)
         break;
     case EV_QEND:
         if (present && (d->flags[a] & AF_QUAR) && d->qend[a] == day) {
-            d->flags[a] = (uint8_t)(d->flags[a] & ~AF_QUAR);
+            d->flags[a] = (uint16_t)(d->flags[a] & ~AF_QUAR);
             move_to(d, a, home_cell(d, a));
         }
         break;
@@ -1107,7 +1118,7 @@ static void handle_event(cc_disease *d, event e, int32_t day)
     case EV_VWANE:
         if (d->flags[a] & AF_VACC) {
             contrib(d, a, -1);
-            d->flags[a] = (uint8_t)(d->flags[a] & ~AF_VACC);
+            d->flags[a] = (uint16_t)(d->flags[a] & ~AF_VACC);
             contrib(d, a, +1);
         }
         break;

@@ -41,7 +41,9 @@ void cc_disease_free(cc_disease *d);
  * `day`. `who` names the person's random streams (w0, w1 of its stream id)
  * so draws are common across scenarios. `from_community`: the person arrives
  * from outside and is infected with the community prevalence of the day
- * (and goes through intake quarantine if one is active). `initial`: part of
+ * (and goes through intake quarantine and testing, if active, where it is
+ * detained: in the first facility that is not police custody, so a person
+ * moved on from a police lock-up is quarantined in the prison). `initial`: part of
  * the population present on day 0. */
 void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facility, int cell,
                       int32_t day, bool from_community, bool initial, double age, bool risk,
