@@ -192,36 +192,36 @@ int cc_facility_add(cc_facilities *F, cc_people_store *P, int f, int32_t cell, i
     /* move the cell from bucket k to bucket k + 1 */
     swap_order(fs, fs->opos[cell], fs->bound[k + 1] - 1);
     fs->bound[k + 1]--;
-    P->cpos[p] = c->n;
+    P->loc[p].cpos = c->n;
     c->m[c->n++] = p;
-    P->fpos[p] = fs->n;
+    P->loc[p].fpos = fs->n;
     fs->members[fs->n++] = p;
-    P->facility[p] = (int16_t)f;
-    P->cell[p] = cell;
+    P->loc[p].facility = (int16_t)f;
+    P->loc[p].cell = cell;
     fs->state_n[P->state[p]]++;
     return 0;
 }
 
 void cc_facility_remove(cc_facilities *F, cc_people_store *P, int32_t p)
 {
-    int f = P->facility[p];
+    int f = P->loc[p].facility;
     cc_fac_state *fs = &F->f[f];
-    int32_t cell = P->cell[p];
+    int32_t cell = P->loc[p].cell;
     cc_cell *c = &fs->cells[cell];
     int32_t k = c->n;
     /* move the cell from bucket k to bucket k - 1 */
     swap_order(fs, fs->opos[cell], fs->bound[k]);
     fs->bound[k]++;
     int32_t last = c->m[--c->n];
-    c->m[P->cpos[p]] = last;
-    P->cpos[last] = P->cpos[p];
+    c->m[P->loc[p].cpos] = last;
+    P->loc[last].cpos = P->loc[p].cpos;
     last = fs->members[--fs->n];
-    fs->members[P->fpos[p]] = last;
-    P->fpos[last] = P->fpos[p];
+    fs->members[P->loc[p].fpos] = last;
+    P->loc[last].fpos = P->loc[p].fpos;
     fs->state_n[P->state[p]]--;
-    P->facility[p] = CC_NO_FACILITY;
-    P->cell[p] = -1;
-    P->fpos[p] = P->cpos[p] = -1;
+    P->loc[p].facility = CC_NO_FACILITY;
+    P->loc[p].cell = -1;
+    P->loc[p].fpos = P->loc[p].cpos = -1;
 }
 
 double cc_facility_occupancy(const cc_fac_state *fs)
@@ -245,7 +245,7 @@ int cc_facilities_check(const cc_facilities *F, const cc_people_store *P)
             cells += fs->cells[c].n;
             for (int32_t i = 0; i < fs->cells[c].n; i++) {
                 int32_t p = fs->cells[c].m[i];
-                if (P->facility[p] != f || P->cell[p] != c || P->cpos[p] != i)
+                if (P->loc[p].facility != f || P->loc[p].cell != c || P->loc[p].cpos != i)
                     return -2;
             }
         }
@@ -253,7 +253,7 @@ int cc_facilities_check(const cc_facilities *F, const cc_people_store *P)
             return -3;
         for (int32_t i = 0; i < fs->n; i++) {
             int32_t p = fs->members[i];
-            if (P->facility[p] != f || P->fpos[p] != i)
+            if (P->loc[p].facility != f || P->loc[p].fpos != i)
                 return -4;
         }
         /* order/bound agree with the cell counts */

@@ -103,7 +103,7 @@ static bool is_female(const cc_sim *sim, int32_t p) { return sim->P.flags[p] & C
 int32_t cc_sim_time_served(const cc_sim *sim, int32_t p, int32_t day)
 {
     const cc_people_store *P = &sim->P;
-    return P->served[p] + (P->facility[p] != CC_NO_FACILITY ? day - P->seg_start[p] : 0);
+    return P->served[p] + (P->loc[p].facility != CC_NO_FACILITY ? day - P->seg_start[p] : 0);
 }
 
 void cc_sim_cancel(cc_sim *sim, int32_t p)
@@ -125,7 +125,7 @@ void cc_sim_set_state(cc_sim *sim, int32_t p, cc_state st, int32_t day)
 {
     cc_people_store *P = &sim->P;
     int old = P->state[p];
-    int f = P->facility[p];
+    int f = P->loc[p].facility;
     if (f != CC_NO_FACILITY) {
         sim->fac.f[f].state_n[old]--;
         sim->fac.f[f].state_n[st]++;
@@ -141,7 +141,7 @@ static bool child_joins(const cc_sim *sim, int32_t mother, int f, int32_t day)
 {
     int32_t c = sim->P.link[mother];
     return c != CC_NO_PERSON && sim->s->facility[f].children && sim->P.state[c] != CC_ST_DEAD &&
-           sim->P.facility[c] == CC_NO_FACILITY &&
+           sim->P.loc[c].facility == CC_NO_FACILITY &&
            cc_people_age(&sim->P, c, day) <= sim->s->people.child_age_max;
 }
 
@@ -150,12 +150,12 @@ static void child_enter(cc_sim *sim, int32_t mother, int f, int32_t day, bool fr
 {
     cc_people_store *P = &sim->P;
     int32_t c = P->link[mother];
-    P->facility[c] = (int16_t)f;
-    P->cell[c] = P->cell[mother];
+    P->loc[c].facility = (int16_t)f;
+    P->loc[c].cell = P->loc[mother].cell;
     sim->fac.f[f].children++;
     if (sim->disease) {
         cc_stream_id who = {P->w0[c], P->w1[c], 0};
-        cc_disease_enter(sim->disease, c, who, f, P->cell[c], day, from_community, initial,
+        cc_disease_enter(sim->disease, c, who, f, P->loc[c].cell, day, from_community, initial,
                          cc_people_age(P, c, day), P->flags[c] & CC_PF_RISK, true);
     }
 }
@@ -163,12 +163,12 @@ static void child_enter(cc_sim *sim, int32_t mother, int f, int32_t day, bool fr
 static void child_leave(cc_sim *sim, int32_t c, int32_t day, cc_leave_reason why)
 {
     cc_people_store *P = &sim->P;
-    int f = P->facility[c];
+    int f = P->loc[c].facility;
     if (f == CC_NO_FACILITY)
         return;
     sim->fac.f[f].children--;
-    P->facility[c] = CC_NO_FACILITY;
-    P->cell[c] = -1;
+    P->loc[c].facility = CC_NO_FACILITY;
+    P->loc[c].cell = -1;
     if (sim->disease)
         cc_disease_leave(sim->disease, c, day, why);
 }
@@ -227,7 +227,7 @@ int cc_sim_admit(cc_sim *sim, int32_t p, cc_facility_type type, cc_state st, int
     int f = cc_facilities_pick(&sim->fac, type, is_female(sim, p), gsl_rng_uniform(sim->r));
     if (f < 0)
         return -1;
-    if (place(sim, p, f, st, day, sim->P.facility[p] == CC_NO_FACILITY, false, true))
+    if (place(sim, p, f, st, day, sim->P.loc[p].facility == CC_NO_FACILITY, false, true))
         return -1;
     return f;
 }
@@ -235,7 +235,7 @@ int cc_sim_admit(cc_sim *sim, int32_t p, cc_facility_type type, cc_state st, int
 void cc_sim_leave_custody(cc_sim *sim, int32_t p, int32_t day, cc_leave_reason why)
 {
     cc_people_store *P = &sim->P;
-    int f = P->facility[p];
+    int f = P->loc[p].facility;
     if (f == CC_NO_FACILITY)
         return;
     P->served[p] += day - P->seg_start[p];
@@ -248,7 +248,7 @@ void cc_sim_leave_custody(cc_sim *sim, int32_t p, int32_t day, cc_leave_reason w
         sim->releases_total++;
     }
     int32_t c = P->link[p];
-    if (c != CC_NO_PERSON && P->facility[c] == f)
+    if (c != CC_NO_PERSON && P->loc[c].facility == f)
         child_leave(sim, c, day, CC_LEAVE_RELEASED); /* the child goes home */
     cc_facility_remove(&sim->fac, P, p);
     if (sim->disease)
@@ -289,11 +289,11 @@ void cc_sim_release_person(cc_sim *sim, int32_t p, int32_t day)
 int cc_sim_move_person(cc_sim *sim, int32_t p, int f, int32_t day)
 {
     cc_people_store *P = &sim->P;
-    int from = P->facility[p];
+    int from = P->loc[p].facility;
     if (from == f)
         return 0;
     int32_t c = P->link[p];
-    bool child_here = c != CC_NO_PERSON && from != CC_NO_FACILITY && P->facility[c] == from;
+    bool child_here = c != CC_NO_PERSON && from != CC_NO_FACILITY && P->loc[c].facility == from;
     bool child_goes = child_here && sim->s->facility[f].children;
     cc_state st = (cc_state)P->state[p];
     int32_t served = P->served[p], seg = P->seg_start[p];
@@ -303,7 +303,7 @@ int cc_sim_move_person(cc_sim *sim, int32_t p, int f, int32_t day)
             child_leave(sim, c, day, CC_LEAVE_RELEASED);
         if (child_goes) { /* the child moves with the mother: leave now, enter below */
             sim->fac.f[from].children--;
-            P->facility[c] = CC_NO_FACILITY;
+            P->loc[c].facility = CC_NO_FACILITY;
             if (sim->disease)
                 cc_disease_leave(sim->disease, c, day, CC_LEAVE_MOVING);
         }
@@ -325,7 +325,7 @@ int cc_sim_move_person(cc_sim *sim, int32_t p, int f, int32_t day)
 void cc_sim_kill(cc_sim *sim, int32_t p, int32_t day, bool disease)
 {
     cc_people_store *P = &sim->P;
-    int f = P->facility[p];
+    int f = P->loc[p].facility;
     if (P->flags[p] & CC_PF_CHILD) {
         if (f == CC_NO_FACILITY || P->state[p] == CC_ST_DEAD)
             return;
@@ -466,7 +466,7 @@ static void after_police(cc_sim *sim, int32_t p, int32_t day)
         cc_sim_schedule(sim, p, day + d, CC_EV_TRIAL);
         return;
     }
-    if (P->facility[p] != CC_NO_FACILITY) {
+    if (P->loc[p].facility != CC_NO_FACILITY) {
         cc_sim_set_state(sim, p, CC_ST_PRETRIAL, day);
         if (cc_sim_move_person(sim, p, f, day))
             return;
@@ -585,7 +585,7 @@ static int convicted_facility(cc_sim *sim, int32_t p, int f)
 static bool detain_convicted(cc_sim *sim, int32_t p, cc_state st, int32_t day)
 {
     cc_people_store *P = &sim->P;
-    int f = P->facility[p];
+    int f = P->loc[p].facility;
     if (f != CC_NO_FACILITY) {
         cc_sim_set_state(sim, p, st, day);
         int to = convicted_facility(sim, p, f);
@@ -656,7 +656,7 @@ void cc_justice_event(cc_sim *sim, cc_event e, int32_t day)
     P->due[p] = -1;
     sim->events++;
     int st = P->state[p];
-    bool held = P->facility[p] != CC_NO_FACILITY;
+    bool held = P->loc[p].facility != CC_NO_FACILITY;
     switch (cc_event_type(e)) {
     case CC_EV_POLICE_END:
         if (st == CC_ST_POLICE)

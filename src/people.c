@@ -9,8 +9,8 @@
 /* Every array of the store, with its element size, for allocation in one
  * table (so the list is written once). */
 #define CC_PEOPLE_FIELDS(X)                                                                     \
-    X(age0) X(w0) X(w1) X(gen) X(due) X(case_start) X(seg_start) X(served) X(aux) X(facility)  \
-        X(cell) X(fpos) X(cpos) X(link) X(priors) X(ncase) X(offense) X(state) X(flags)
+    X(age0) X(w0) X(w1) X(gen) X(due) X(case_start) X(seg_start) X(served) X(aux) X(loc) X(link)  \
+        X(priors) X(ncase) X(offense) X(state) X(flags)
 
 static int grow_to(cc_people_store *P, int32_t cap)
 {
@@ -63,10 +63,11 @@ int32_t cc_people_add(cc_people_store *P, uint32_t w0, uint32_t w1)
     P->seg_start[p] = 0;
     P->served[p] = 0;
     P->aux[p] = 0;
-    P->facility[p] = CC_NO_FACILITY;
-    P->cell[p] = -1;
-    P->fpos[p] = -1;
-    P->cpos[p] = -1;
+    P->loc[p].facility = CC_NO_FACILITY;
+    P->loc[p].cell = -1;
+    P->loc[p].fpos = -1;
+    P->loc[p].cpos = -1;
+    P->loc[p].unused = 0;
     P->link[p] = CC_NO_PERSON;
     P->priors[p] = 0;
     P->ncase[p] = 0;

@@ -2,9 +2,10 @@
  *
  * A person is a dense index (int32) into parallel arrays, so the hot loops of
  * the engine (events, deaths, transfers, policies selecting people) read only
- * the fields they need. People are never removed: a released person keeps
- * their record (and attributes) for a possible re-arrest. About 61 bytes per
- * person: 4 million records take ~250 MB.
+ * the fields they need; the location fields, always used together, form one
+ * small record (cc_person_loc). People are never removed: a released person
+ * keeps their record (and attributes) for a possible re-arrest. About 63
+ * bytes per person: 4 million records take ~250 MB.
  *
  * Time fields are day offsets from the scenario start (day 0); day -k means
  * k days before the start (people present on day 0).
@@ -31,6 +32,18 @@ enum cc_person_flag {
 #define CC_NO_FACILITY (-1)
 #define CC_NO_PERSON (-1)
 
+/* Where a person is held. The four fields are always read and written
+ * together (admission, release, move, the swap-remove of another member),
+ * so they share one 16-byte record: one cache miss instead of four at
+ * every placement of a person picked at random among millions. */
+typedef struct cc_person_loc {
+    int32_t cell;     /* cell within the facility, -1 when not held */
+    int32_t fpos;     /* position in the facility's member array */
+    int32_t cpos;     /* position in the cell's member array */
+    int16_t facility; /* CC_NO_FACILITY when not in custody */
+    int16_t unused;
+} cc_person_loc;
+
 typedef struct cc_people_store {
     int32_t n, cap;
     float *age0;          /* age in years on day 0: age on day d = age0 + d / 365.25 */
@@ -43,9 +56,7 @@ typedef struct cc_people_store {
     int32_t *served;      /* days detained in the current case before seg_start */
     int32_t *aux;         /* trial day while on bail at the legal limit; sentence
                            * length (days) once convicted */
-    int16_t *facility;    /* CC_NO_FACILITY when not in custody */
-    int32_t *cell;        /* cell within the facility */
-    int32_t *fpos, *cpos; /* positions in the facility and cell member arrays */
+    cc_person_loc *loc;   /* where the person is held (one record: see above) */
     int32_t *link;        /* mother <-> child, CC_NO_PERSON when none */
     uint16_t *priors;     /* prior arrests (saturates) */
     uint16_t *ncase;      /* cases (arrests) in this run: keys the case's streams */

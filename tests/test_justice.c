@@ -143,12 +143,12 @@ static void check_places(const cc_sim *sim)
         held += sim->fac.f[f].n;
     int64_t seen = 0;
     for (int32_t p = 0; p < P->n; p++) {
-        int f = P->facility[p];
+        int f = P->loc[p].facility;
         if (P->flags[p] & CC_PF_CHILD) {
             if (f != CC_NO_FACILITY) {
                 int32_t m = P->link[p];
-                assert_int_equal(P->facility[m], f);
-                assert_int_equal(P->cell[m], P->cell[p]);
+                assert_int_equal(P->loc[m].facility, f);
+                assert_int_equal(P->loc[m].cell, P->loc[p].cell);
                 assert_true(sim->s->facility[f].children);
             }
             continue;
@@ -159,8 +159,8 @@ static void check_places(const cc_sim *sim)
         }
         seen++;
         assert_true(detained(P->state[p]));
-        assert_int_equal(sim->fac.f[f].members[P->fpos[p]], p);
-        assert_int_equal(sim->fac.f[f].cells[P->cell[p]].m[P->cpos[p]], p);
+        assert_int_equal(sim->fac.f[f].members[P->loc[p].fpos], p);
+        assert_int_equal(sim->fac.f[f].cells[P->loc[p].cell].m[P->loc[p].cpos], p);
     }
     assert_int_equal(seen, held);
 }
