@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "embedded.h"
+#include "include.h"
 #include "schema.h"
 
 #ifndef CARCER_VERSION
@@ -79,10 +80,11 @@ static void refuse_aliases(cc_yctx *ctx, struct fy_node *n, int depth)
             cc_yaml_pop(ctx);
         }
     } else if (fy_node_is_sequence(n)) {
-        int count = fy_node_sequence_item_count(n);
-        for (int i = 0; i < count; i++) {
+        void *it = NULL;
+        struct fy_node *e;
+        for (int i = 0; (e = fy_node_sequence_iterate(n, &it)); i++) {
             cc_yaml_push_index(ctx, i);
-            refuse_aliases(ctx, fy_node_sequence_get_by_index(n, i), depth + 1);
+            refuse_aliases(ctx, e, depth + 1);
             cc_yaml_pop(ctx);
         }
     }
@@ -229,6 +231,67 @@ static void copy_name(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
+struct fy_document *cc_scenario_parse_text(const char *text, size_t len, const char *name,
+                                           cc_diag *diag)
+{
+    int pline, pcol;
+    char pmsg[160];
+    if (cc_yaml_precheck(text, len, &pline, &pcol, pmsg, sizeof pmsg) != 0) {
+        cc_diag_add(diag, name, pline, pcol, NULL, NULL, "%s", pmsg);
+        return NULL;
+    }
+    struct fy_diag *fyd = collecting_diag();
+    if (!fyd) {
+        cc_diag_add(diag, name, 0, 0, NULL, NULL, "out of memory");
+        return NULL;
+    }
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+    cfg.diag = fyd;
+    struct fy_document *doc = fy_document_build_from_string(&cfg, text, len);
+    /* syntax errors, duplicate keys, bad indentation: libfyaml's line and
+     * column of a collected error are 1-based */
+    void *it = NULL;
+    struct fy_diag_error *e;
+    int syntax = 0;
+    while ((e = fy_diag_errors_iterate(fyd, &it))) {
+        if (e->type < FYET_ERROR)
+            continue;
+        syntax++;
+        cc_diag_add(diag, name, e->line, e->column, NULL, NULL, "%s", e->msg);
+    }
+    fy_diag_destroy(fyd);
+    if (syntax) {
+        if (doc)
+            fy_document_destroy(doc);
+        return NULL;
+    }
+    /* an empty text has no document: an empty one says "the scenario is empty" */
+    if (!doc && !(doc = fy_document_create(NULL)))
+        cc_diag_add(diag, name, 0, 0, NULL, NULL, "out of memory");
+    return doc;
+}
+
+int cc_scenario_check_root(cc_yctx *ctx, cc_diag *diag, const char *name, struct fy_node *root)
+{
+    if (!root || fy_node_is_null(root)) {
+        cc_diag_add(diag, name, 1, 1, NULL,
+                    "a scenario needs at least name, start, days, offenses and facilities",
+                    "the scenario is empty");
+        return -1;
+    }
+    int before = cc_yctx_errors(ctx);
+    refuse_aliases(ctx, root, 0);
+    if (!fy_node_is_mapping(root)) {
+        cc_yaml_error(ctx, root, "a scenario is a mapping of keys such as 'name: ...'",
+                      "expected a mapping at the top level, got %s",
+                      fy_node_is_sequence(root) ? "a list" : "a scalar");
+        return -1;
+    }
+    return cc_yctx_errors(ctx) == before ? 0 : -1;
+}
+
 int cc_scenario_load_text(const char *text, size_t len, const char *name,
                           const char *const *sets, int nsets, cc_diag *diag, cc_scenario **out)
 {
@@ -242,68 +305,41 @@ int cc_scenario_load_text(const char *text, size_t len, const char *name,
         diag = &local;
     }
     cc_scenario *s = calloc(1, sizeof *s);
-    struct fy_diag *fyd = collecting_diag();
     struct fy_diag *scratch = collecting_diag();
     struct fy_document *doc = NULL;
     cc_yctx *ctx = NULL;
-    if (!s || !fyd || !scratch) {
+    cc_incl *incl = NULL;
+    if (!s || !scratch) {
         cc_diag_add(diag, name, 0, 0, NULL, NULL, "out of memory");
         goto done;
     }
     copy_name(s->file, sizeof s->file, name);
-    int pline, pcol;
-    char pmsg[160];
-    if (cc_yaml_precheck(text, len, &pline, &pcol, pmsg, sizeof pmsg) != 0) {
-        cc_diag_add(diag, name, pline, pcol, NULL, NULL, "%s", pmsg);
+    doc = cc_scenario_parse_text(text, len, name, diag);
+    if (!doc)
         goto done;
-    }
-    struct fy_parse_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
-    cfg.diag = fyd;
-    doc = fy_document_build_from_string(&cfg, text, len);
-    /* syntax errors, duplicate keys, bad indentation: libfyaml's line and
-     * column of a collected error are 1-based */
-    void *it = NULL;
-    struct fy_diag_error *e;
-    int syntax = 0;
-    while ((e = fy_diag_errors_iterate(fyd, &it))) {
-        if (e->type < FYET_ERROR)
-            continue;
-        syntax++;
-        cc_diag_add(diag, name, e->line, e->column, NULL, NULL, "%s", e->msg);
-    }
-    struct fy_node *root = doc ? fy_document_root(doc) : NULL;
-    if (syntax)
-        goto done;
-    if (!root || fy_node_is_null(root)) {
-        cc_diag_add(diag, name, 1, 1, NULL, "a scenario needs at least name, start, days, "
-                                            "offenses and facilities",
-                    "the scenario is empty");
-        goto done;
-    }
     ctx = cc_yctx_create(diag, name, doc, scratch, s);
     if (!ctx) {
         cc_diag_add(diag, name, 0, 0, NULL, NULL, "out of memory");
         goto done;
     }
-    refuse_aliases(ctx, root, 0);
-    if (!fy_node_is_mapping(root)) {
-        cc_yaml_error(ctx, root, "a scenario is a mapping of keys such as 'name: ...'",
-                      "expected a mapping at the top level, got %s",
-                      fy_node_is_sequence(root) ? "a list" : "a scalar");
+    struct fy_node *root = fy_document_root(doc);
+    if (cc_scenario_check_root(ctx, diag, name, root) != 0)
         goto done;
+    struct fy_document *work = doc;
+    if (cc_yaml_get(root, "include")) {
+        if (cc_include_resolve(&incl, diag, scratch, s, name, doc, ctx, &work) != 0)
+            goto done;
+        cc_yctx_set_includes(ctx, incl, work);
     }
     for (int i = 0; i < nsets; i++)
-        apply_set(ctx, diag, doc, sets[i], i + 1);
-    cc_yaml_parse_block(ctx, cc_schema_top(), fy_document_root(doc), s);
+        apply_set(ctx, diag, work, sets[i], i + 1);
+    cc_yaml_parse_block(ctx, cc_schema_top(), fy_document_root(work), s);
     cc_yctx_finish(ctx);
 done:
     cc_yctx_free(ctx);
+    cc_include_free(incl);
     if (doc)
         fy_document_destroy(doc);
-    if (fyd)
-        fy_diag_destroy(fyd);
     if (scratch)
         fy_diag_destroy(scratch);
     int failed = diag->count != before || !s;

@@ -19,6 +19,7 @@
 #include "dist.h"
 #include "policy.h"
 #include "schema.h"
+#include "include.h"
 
 #define INF HUGE_VAL
 #define NROWS(rows) ((int)(sizeof rows / sizeof rows[0]))
@@ -480,6 +481,8 @@ static const cc_schema_custom disease_custom = {
     cc_disease_spec_keys};
 
 static const cc_schema_row top_rows[] = {
+    {.key = "include", .type = CC_T_CUSTOM, .custom = &cc_include_custom,
+     .doc = "a scenario this one is laid over: a file or `default` (see below)"},
     {.key = "name", .type = CC_T_STRING, .offset = offsetof(cc_scenario, name),
      .size = sizeof(((cc_scenario *)0)->name), .flags = CC_F_REQUIRED,
      .doc = "title of the scenario (shown in reports)"},

@@ -194,6 +194,10 @@ int cc_yaml_precheck(const char *text, size_t len, int *line, int *col, char *ms
 /* ---- used by scenario.c ---------------------------------------------- */
 cc_yctx *cc_yctx_create(cc_diag *diag, const char *file, struct fy_document *doc,
                         struct fy_diag *scratch, cc_scenario *s);
+/* Nodes of the merged document of a scenario with includes (include.h):
+ * errors about them name the file and position they came from. */
+struct cc_incl;
+void cc_yctx_set_includes(cc_yctx *ctx, const struct cc_incl *incl, struct fy_document *merged);
 /* Errors recorded so far. */
 int cc_yctx_errors(const cc_yctx *ctx);
 /* A node built from `--set` number `index` (1-based) whose value text starts

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "include.h"
 #include "schema.h"
 
 #define PATH_MAX_LEN 1024
@@ -50,6 +51,7 @@ struct cc_yctx {
     int nsets;
     deferred *defer;
     size_t ndefer, capdefer;
+    const cc_incl *incl; /* where merged nodes came from (NULL: one file) */
 };
 
 cc_yctx *cc_yctx_create(cc_diag *diag, const char *file, struct fy_document *doc,
@@ -67,6 +69,12 @@ cc_yctx *cc_yctx_create(cc_diag *diag, const char *file, struct fy_document *doc
 }
 
 int cc_yctx_errors(const cc_yctx *ctx) { return ctx->errors; }
+
+void cc_yctx_set_includes(cc_yctx *ctx, const cc_incl *incl, struct fy_document *merged)
+{
+    ctx->incl = incl;
+    ctx->doc = merged;
+}
 cc_scenario *cc_yaml_scenario(cc_yctx *ctx) { return ctx->s; }
 struct fy_document *cc_yaml_document(cc_yctx *ctx) { return ctx->doc; }
 
@@ -169,17 +177,23 @@ void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const cha
         ctx->diag->count++;
         return;
     }
-    node_position(ctx, at, &line, &col);
     const char *file = ctx->file;
     /* a node inside a --set value: report against the --set argument */
     for (struct fy_node *p = at; p; p = fy_node_get_parent(p))
         for (int i = 0; i < ctx->nsets; i++)
             if (ctx->sets[i].node == p) {
+                node_position(ctx, at, &line, &col);
                 file = "--set";
                 col = ctx->sets[i].col + (line > 1 ? 0 : col - 1);
                 line = ctx->sets[i].index;
                 goto found;
             }
+    /* a node of a merged scenario: its position in the file it came from */
+    struct fy_node *orig = NULL;
+    if (cc_include_origin(ctx->incl, at, &orig, &file))
+        node_position(ctx, orig, &line, &col);
+    else
+        node_position(ctx, at, &line, &col);
 found:;
     va_list ap;
     va_start(ap, fmt);
