@@ -5,6 +5,10 @@
  * again and resolve to the very same text (the resolved scenario is a
  * fixed point: `carcer check` output can be run as is).
  *
+ * The scenario has no folder ("<fuzz>"), so it can include only the
+ * embedded default and reads no file (a pathogen given by path is read
+ * relative to the working folder: run in an empty one).
+ *
  * Build and run: `make fuzz` (see the Makefile and docs/fuzzing.md).
  */
 #include <stdint.h>
@@ -21,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cc_diag diag;
     cc_diag_init(&diag);
     cc_scenario *s = NULL;
-    if (cc_scenario_load_text((const char *)data, size, "fuzz.yaml", NULL, 0, &diag, &s) != 0) {
+    if (cc_scenario_load_text((const char *)data, size, "<fuzz>", NULL, 0, &diag, &s) != 0) {
         /* every failure says why */
         if (diag.count == 0 || s) {
             fprintf(stderr, "load failed without a diagnostic\n");
@@ -39,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cc_scenario *s2 = NULL;
     cc_diag_clear(&diag);
     cc_diag_init(&diag);
-    if (cc_scenario_load_text(r1, strlen(r1), "fuzz.resolved.yaml", NULL, 0, &diag, &s2) != 0) {
+    if (cc_scenario_load_text(r1, strlen(r1), "<fuzz-resolved>", NULL, 0, &diag, &s2) != 0) {
         fprintf(stderr, "the resolved scenario does not load:\n%s\n", r1);
         for (int i = 0; i < diag.kept; i++) {
             char *m = cc_diag_format(&diag, i);

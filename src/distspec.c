@@ -150,8 +150,9 @@ static int parse_bins(cc_yctx *ctx, struct fy_node *map, double f, cc_dist *d)
     d->nbins = n;
     int bad = 0;
     double total = 0;
+    void *bit = NULL;
     for (int i = 0; i < n; i++) {
-        struct fy_node *b = fy_node_sequence_get_by_index(bins, i);
+        struct fy_node *b = fy_node_sequence_iterate(bins, &bit);
         cc_yaml_push_index(ctx, i);
         double v[3] = {0, 0, 0};
         if (!fy_node_is_sequence(b) || fy_node_sequence_item_count(b) != 3) {

@@ -359,8 +359,9 @@ static int parse_schedule(cc_yctx *ctx, const cc_schema_row *row, struct fy_node
     sc->n = count;
     int errs = cc_yctx_errors(ctx);
     bool prev_ok = false;
+    void *eit = NULL; /* iterate: get_by_index walks the list, quadratic over a list */
     for (int i = 0; i < count; i++) {
-        struct fy_node *e = fy_node_sequence_get_by_index(n, i);
+        struct fy_node *e = fy_node_sequence_iterate(n, &eit);
         cc_yaml_push_index(ctx, i);
         if (is_alias(e)) {
             cc_yaml_pop(ctx);
@@ -460,10 +461,11 @@ static int parse_list(cc_yctx *ctx, const cc_schema_row *row, struct fy_node *n,
     memcpy(at(base, row->offset), &records, sizeof records);
     memcpy(at(base, row->count_offset), &count, sizeof count);
     int errs = cc_yctx_errors(ctx);
+    void *eit = NULL; /* iterate: get_by_index walks the list, quadratic over a list */
     for (int i = 0; i < count; i++) {
         void *rec = (char *)records + (size_t)i * row->size;
         cc_yaml_push_index(ctx, i);
-        cc_yaml_parse_block(ctx, row->sub, fy_node_sequence_get_by_index(n, i), rec);
+        cc_yaml_parse_block(ctx, row->sub, fy_node_sequence_iterate(n, &eit), rec);
         cc_yaml_pop(ctx);
     }
     /* unique keys (facility names) */
