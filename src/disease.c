@@ -173,6 +173,11 @@ struct cc_disease {
     int64_t inf_detainees, inf_staff, inf_children, imported;
     int64_t deaths_total, deaths_staff, deaths_by_band[NDEATH_BANDS], deaths_by_risk[2];
     int64_t spillover_released, hosp_days;
+    /* detainees present by facility and pathogen state (nfac x nstates),
+     * and their sums over the prisons' days, for the prevalence metrics */
+    int32_t *fac_state;
+    double *prison_state_days;
+    double prison_days;
     int64_t quarantine_overflow, isolation_overflow, tests, positives, doses;
 };
 
@@ -287,6 +292,7 @@ static void contrib(cc_disease *d, int32_t a, int sign)
         active_set(d, g, c->ninf > 0);
     }
     if (!is_staff(d, a)) {
+        d->fac_state[(size_t)c->fac * (size_t)d->pg->nstates + d->state[a]] += sign;
         if (st->kind == CC_PS_INFECTED)
             f->active_infections += sign;
         if (st->hospital)
@@ -607,7 +613,10 @@ int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, c
     d->fac_I = calloc(nf, sizeof *d->fac_I);
     d->fac_Fs = calloc(nf, sizeof *d->fac_Fs);
     d->fac_Ff = calloc(nf, sizeof *d->fac_Ff);
-    if (!d->fac || !d->fac_I || !d->fac_Fs || !d->fac_Ff)
+    d->fac_state = calloc(nf * (size_t)d->pg->nstates, sizeof *d->fac_state);
+    d->prison_state_days = calloc((size_t)d->pg->nstates, sizeof *d->prison_state_days);
+    if (!d->fac || !d->fac_I || !d->fac_Fs || !d->fac_Ff || !d->fac_state ||
+        !d->prison_state_days)
         goto oom;
     int64_t ncells = 0, nstaff = 0;
     double total_cap = 0, total_cells = 0;
@@ -723,6 +732,8 @@ void cc_disease_free(cc_disease *d)
     free(d->fac_I);
     free(d->fac_Fs);
     free(d->fac_Ff);
+    free(d->fac_state);
+    free(d->prison_state_days);
     free(d);
 }
 
@@ -1159,8 +1170,17 @@ int cc_disease_step(cc_disease *d, int32_t day, int64_t **deaths, size_t *ndeath
     free(b->e);
     b->e = NULL;
     b->n = b->cap = 0;
-    for (int f = 0; f < d->nfac; f++)
+    int ns = d->pg->nstates;
+    for (int f = 0; f < d->nfac; f++) {
         d->hosp_days += d->fac[f].hospitalised;
+        if (d->s->facility[f].type != CC_FAC_PRISON)
+            continue;
+        const int32_t *n = &d->fac_state[(size_t)f * (size_t)ns];
+        for (int st = 0; st < ns; st++) {
+            d->prison_state_days[st] += n[st];
+            d->prison_days += n[st];
+        }
+    }
     d->deaths = NULL;
     return d->oom ? -1 : 0;
 }
@@ -1202,6 +1222,14 @@ int cc_disease_metrics(const cc_disease *d, cc_metrics *m)
         cc_metrics_add(m, d->fac[f].entries ? (double)d->fac[f].infections / (double)d->fac[f].entries
                                             : 0,
                        "attack_rate.%s", d->s->facility[f].name);
+    /* share of prisoners (children included) in each state, over the
+     * prisoner-days of the run: e.g. the active TB prevalence */
+    for (int st = 0; st < d->pg->nstates; st++) {
+        const cc_pstate *ps = &d->pg->state[st];
+        if (ps->kind == CC_PS_INFECTED || ps->kind == CC_PS_RECOVERED)
+            cc_metrics_add(m, d->prison_days > 0 ? d->prison_state_days[st] / d->prison_days : 0,
+                           "disease.prison_prevalence.%s", ps->name);
+    }
     cc_metrics_add(m, d->beta_cell, "disease.beta_cell_used");
     cc_metrics_add(m, (double)d->quarantine_overflow, "disease.quarantine_overflow");
     cc_metrics_add(m, (double)d->isolation_overflow, "disease.isolation_overflow");

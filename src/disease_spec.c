@@ -117,10 +117,20 @@ double cc_disease_beta_cell(const cc_disease_spec *d, double cell_capacity)
 
 /* ---- reading ------------------------------------------------------------- */
 
+/* The value of `key` in mapping `map`, or NULL when absent or null: a key
+ * written `key: null` (or `key:`) is as if absent, so a scenario laid over
+ * another with `include:` can drop a key of the included block (e.g.
+ * `r0_at_capacity: null` to use the pathogen's beta, `measures: null`). */
+static struct fy_node *value_of(struct fy_node *map, const char *key)
+{
+    struct fy_node *n = cc_yaml_get(map, key);
+    return n && !fy_node_is_null(n) ? n : NULL;
+}
+
 static int read_real(cc_yctx *ctx, struct fy_node *map, const char *key, double lo, double hi,
                      double *out)
 {
-    struct fy_node *n = cc_yaml_get(map, key);
+    struct fy_node *n = value_of(map, key);
     if (!n)
         return 0;
     cc_yaml_push_key(ctx, key);
@@ -132,7 +142,7 @@ static int read_real(cc_yctx *ctx, struct fy_node *map, const char *key, double 
 static int read_day(cc_yctx *ctx, struct fy_node *map, const char *key, const cc_scenario *s,
                     int32_t *out)
 {
-    struct fy_node *n = cc_yaml_get(map, key);
+    struct fy_node *n = value_of(map, key);
     if (!n)
         return 0;
     cc_yaml_push_key(ctx, key);
@@ -146,7 +156,7 @@ static int read_day(cc_yctx *ctx, struct fy_node *map, const char *key, const cc
 
 static int read_bool(cc_yctx *ctx, struct fy_node *map, const char *key, bool *out)
 {
-    struct fy_node *n = cc_yaml_get(map, key);
+    struct fy_node *n = value_of(map, key);
     if (!n)
         return 0;
     cc_yaml_push_key(ctx, key);
@@ -197,7 +207,7 @@ static void read_schedule(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
             if (read_day(ctx, e, "from", s, &out->from[i]) == 0)
                 cc_yaml_error(ctx, e, NULL, "expected 'from: DATE', got nothing");
             else if (i > 0 && out->from[i] <= out->from[i - 1])
-                cc_yaml_error(ctx, cc_yaml_get(e, "from"), NULL,
+                cc_yaml_error(ctx, value_of(e, "from"), NULL,
                               "expected dates in increasing order");
             if (read_real(ctx, e, "value", lo, hi, &out->value[i]) == 0)
                 cc_yaml_error(ctx, e, NULL, "expected 'value: X', got nothing");
@@ -210,7 +220,7 @@ static void read_schedule(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
 static int read_schedule_key(cc_yctx *ctx, struct fy_node *map, const char *key,
                              const cc_scenario *s, double lo, double hi, cc_schedule *out)
 {
-    struct fy_node *n = cc_yaml_get(map, key);
+    struct fy_node *n = value_of(map, key);
     if (!n)
         return 0;
     cc_yaml_push_key(ctx, key);
@@ -272,7 +282,7 @@ static void read_window(cc_yctx *ctx, struct fy_node *m, const cc_scenario *s,
     read_day(ctx, m, "from", s, &w->from);
     read_day(ctx, m, "until", s, &w->until);
     if (w->until <= w->from)
-        cc_yaml_error(ctx, cc_yaml_get(m, "until"), NULL, "expected 'until' after 'from'");
+        cc_yaml_error(ctx, value_of(m, "until"), NULL, "expected 'until' after 'from'");
 }
 
 static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
@@ -281,7 +291,7 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
     if (cc_yaml_check_keys(ctx, n, measure_keys) != 0 && !fy_node_is_mapping(n))
         return;
     struct fy_node *m;
-    if ((m = cc_yaml_get(n, "quarantine"))) {
+    if ((m = value_of(n, "quarantine"))) {
         static const char *const k[] = {"from", "until", "days", "tests", "capacity", NULL};
         cc_yaml_push_key(ctx, "quarantine");
         if (cc_yaml_check_keys(ctx, m, k) >= 0 || fy_node_is_mapping(m)) {
@@ -292,7 +302,7 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
         }
         cc_yaml_pop(ctx);
     }
-    if ((m = cc_yaml_get(n, "testing"))) {
+    if ((m = value_of(n, "testing"))) {
         static const char *const k[] = {"from", "until", "at_intake", "every_days",
                                         "sensitivity", "delay_days", NULL};
         cc_yaml_push_key(ctx, "testing");
@@ -312,7 +322,7 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
         }
         cc_yaml_pop(ctx);
     }
-    if ((m = cc_yaml_get(n, "isolation"))) {
+    if ((m = value_of(n, "isolation"))) {
         static const char *const k[] = {"from", "until", "symptomatic", "capacity", NULL};
         cc_yaml_push_key(ctx, "isolation");
         if (fy_node_is_mapping(m)) {
@@ -325,7 +335,7 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
         }
         cc_yaml_pop(ctx);
     }
-    if ((m = cc_yaml_get(n, "vaccination"))) {
+    if ((m = value_of(n, "vaccination"))) {
         static const char *const k[] = {"from",     "until",
                                         "doses_per_day", "priority",
                                         "efficacy_infection", "efficacy_severe",
@@ -343,7 +353,7 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
                 d->vaccination.efficacy_severe = d->vaccination.efficacy_infection;
             if (d->vaccination.efficacy_severe < d->vaccination.efficacy_infection) {
                 cc_yaml_push_key(ctx, "efficacy_severe");
-                cc_yaml_error(ctx, cc_yaml_get(m, "efficacy_severe"),
+                cc_yaml_error(ctx, value_of(m, "efficacy_severe"),
                               "protection against severe disease includes protection against "
                               "infection",
                               "expected efficacy_severe >= efficacy_infection (%g), got %g",
@@ -351,7 +361,7 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
                               d->vaccination.efficacy_severe);
                 cc_yaml_pop(ctx);
             }
-            struct fy_node *pn = cc_yaml_get(m, "priority");
+            struct fy_node *pn = value_of(m, "priority");
             if (pn) {
                 cc_yaml_push_key(ctx, "priority");
                 if (!fy_node_is_sequence(pn) || fy_node_sequence_item_count(pn) == 0) {
@@ -379,7 +389,7 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
                 }
                 cc_yaml_pop(ctx);
             }
-            struct fy_node *wn = cc_yaml_get(m, "waning");
+            struct fy_node *wn = value_of(m, "waning");
             if (wn) {
                 cc_yaml_push_key(ctx, "waning");
                 d->vaccination.has_waning =
@@ -395,7 +405,7 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
     }
     const char *fk[] = {"masks", "ventilation"};
     for (int i = 0; i < 2; i++) {
-        if (!(m = cc_yaml_get(n, fk[i])))
+        if (!(m = value_of(n, fk[i])))
             continue;
         static const char *const k[] = {"from", "until", "factor", NULL};
         cc_yaml_push_key(ctx, fk[i]);
@@ -452,7 +462,7 @@ static void read_introductions(cc_yctx *ctx, struct fy_node *n, const cc_scenari
             if (read_real(ctx, e, "count", 1, 1e6, &c) > 0)
                 in->count = (int32_t)c;
             read_bool(ctx, e, "staff", &in->staff);
-            struct fy_node *fn = cc_yaml_get(e, "facility");
+            struct fy_node *fn = value_of(e, "facility");
             if (!fn) {
                 cc_yaml_error(ctx, e, NULL, "expected 'facility: NAME', got nothing");
             } else {
@@ -497,7 +507,7 @@ int cc_disease_spec_parse(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
     int before = cc_yctx_errors(ctx);
     if (cc_yaml_check_keys(ctx, node, cc_disease_spec_keys) < 0)
         return -1;
-    struct fy_node *pn = cc_yaml_get(node, "pathogen");
+    struct fy_node *pn = value_of(node, "pathogen");
     if (!pn) {
         cc_yaml_error(ctx, node, "covid19, influenza, tuberculosis or a file",
                       "expected 'pathogen', got nothing");
@@ -552,7 +562,7 @@ int cc_disease_spec_parse(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
     snprintf(d->pathogen_ref, sizeof d->pathogen_ref, "%s", ref);
     s->disease = d;
 
-    struct fy_node *bn = cc_yaml_get(node, "beta_cell"), *rn = cc_yaml_get(node, "r0_at_capacity");
+    struct fy_node *bn = value_of(node, "beta_cell"), *rn = value_of(node, "r0_at_capacity");
     if (bn && rn) {
         cc_yaml_push_key(ctx, "r0_at_capacity");
         cc_yaml_error(ctx, rn, "remove one of the two",
@@ -576,7 +586,7 @@ int cc_disease_spec_parse(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
     const char *sk[] = {"community_prevalence", "staff_community_prevalence"};
     cc_schedule *sd[] = {&d->community_prevalence, &d->staff_community_prevalence};
     for (int i = 0; i < 2; i++)
-        if ((v = cc_yaml_get(node, sk[i]))) {
+        if ((v = value_of(node, sk[i]))) {
             cc_yaml_push_key(ctx, sk[i]);
             read_schedule(ctx, v, s, 0, 1, sd[i]);
             cc_yaml_pop(ctx);
@@ -586,17 +596,17 @@ int cc_disease_spec_parse(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
     const char *shk[] = {"initial_states", "intake_states"};
     cc_state_shares *shd[] = {&d->initial_states, &d->intake_states};
     for (int i = 0; i < 2; i++)
-        if ((v = cc_yaml_get(node, shk[i]))) {
+        if ((v = value_of(node, shk[i]))) {
             cc_yaml_push_key(ctx, shk[i]);
             read_shares(ctx, v, p, shd[i]);
             cc_yaml_pop(ctx);
         }
-    if ((v = cc_yaml_get(node, "introductions"))) {
+    if ((v = value_of(node, "introductions"))) {
         cc_yaml_push_key(ctx, "introductions");
         read_introductions(ctx, v, s, d);
         cc_yaml_pop(ctx);
     }
-    if ((v = cc_yaml_get(node, "measures"))) {
+    if ((v = value_of(node, "measures"))) {
         cc_yaml_push_key(ctx, "measures");
         read_measures(ctx, v, s, d);
         cc_yaml_pop(ctx);
