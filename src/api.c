@@ -17,7 +17,9 @@
 #endif
 
 #include "diag.h"
+#include "facility.h"
 #include "output.h"
+#include "people.h"
 #include "schema.h"
 #include "scenario.h"
 #include "sim.h"
@@ -141,17 +143,34 @@ char *carcer_schema_markdown(void) { return cc_schema_markdown(); }
 double carcer_scenario_memory_estimate(const carcer_scenario *sc)
 {
     /* People ever present: the initial stock plus every arrival over the
-     * run; about 64 bytes a person across the struct-of-arrays store, the
-     * calendar and the cell lists, plus the daily rows. */
+     * run (children come on top: at most one per woman, counted by the
+     * with_child share). Each person costs the columns of the person store
+     * (people.h), held in arrays that grow by doubling (so up to twice the
+     * people), plus a place in the facility's and the cell's member arrays
+     * and a calendar entry. Each cell costs its record and its slots in the
+     * occupancy order (facility.h). The daily rows come on top. */
     const cc_scenario *s = sc->s;
-    double people = 0, arrivals = 0;
-    for (int f = 0; f < s->nfacilities; f++)
+    const cc_people_store *P = NULL;
+    const double per_person =
+        2.0 * (double)(sizeof *P->age0 + sizeof *P->w0 + sizeof *P->w1 + sizeof *P->gen +
+                       sizeof *P->due + sizeof *P->case_start + sizeof *P->seg_start +
+                       sizeof *P->served + sizeof *P->aux + sizeof *P->loc + sizeof *P->link +
+                       sizeof *P->priors + sizeof *P->ncase + sizeof *P->offense +
+                       sizeof *P->state + sizeof *P->flags) +
+        2.0 * 2 * sizeof(int32_t) /* facility and cell member arrays, doubling */ +
+        16.0 /* calendar entry */;
+    const double per_cell = (double)(sizeof(cc_cell) + 3 * sizeof(int32_t));
+    double people = 0, arrivals = 0, cells = 0;
+    for (int f = 0; f < s->nfacilities; f++) {
         people += (double)s->facility[f].population;
+        cells += s->facility[f].cells;
+    }
     for (int32_t d = 0; d < s->days; d++)
         arrivals += cc_schedule_at(&s->arrests_per_day, d) +
                     cc_schedule_at(&s->direct_rehab_per_day, d);
+    double persons = (people + arrivals) * (1.0 + s->people.female * s->people.with_child);
     double rows = (double)s->days * (s->nfacilities + 1) * (double)sizeof(cc_ts_row);
-    return (people + arrivals) * 64.0 + rows;
+    return persons * per_person + cells * per_cell + rows + (double)sizeof *s;
 }
 
 /* ---- running --------------------------------------------------------------- */

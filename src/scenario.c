@@ -224,6 +224,35 @@ out:
     return rc;
 }
 
+/* ---- sizes of a run ------------------------------------------------------- */
+
+/* People ever present (the initial stock plus the expected arrivals over the
+ * run) and cells, against CC_MAX_PEOPLE and CC_MAX_TOTAL_CELLS: a person is
+ * an int32 index, and the engine allocates from these before day 0. */
+static void check_sizes(cc_yctx *ctx, struct fy_node *root, const cc_scenario *s)
+{
+    double people = 0, cells = 0;
+    for (int f = 0; f < s->nfacilities; f++) {
+        people += (double)s->facility[f].population;
+        cells += s->facility[f].cells;
+    }
+    for (int32_t d = 0; d < s->days; d++)
+        people += cc_schedule_at(&s->arrests_per_day, d) +
+                  cc_schedule_at(&s->direct_rehab_per_day, d);
+    cc_yaml_push_key(ctx, "facilities");
+    if (people > CC_MAX_PEOPLE)
+        cc_yaml_error(ctx, cc_yaml_get(root, "facilities"),
+                      "fewer days, smaller populations or fewer arrests",
+                      "a run of %.0f people (initial populations plus expected arrivals) is "
+                      "more than the limit of %d (docs/limits.md)",
+                      people, CC_MAX_PEOPLE);
+    if (cells > CC_MAX_TOTAL_CELLS)
+        cc_yaml_error(ctx, cc_yaml_get(root, "facilities"), NULL,
+                      "%.0f cells in all is more than the limit of %d (docs/limits.md)", cells,
+                      CC_MAX_TOTAL_CELLS);
+    cc_yaml_pop(ctx);
+}
+
 /* ---- loading ------------------------------------------------------------- */
 
 static void copy_name(char *dst, size_t cap, const char *src)
@@ -335,6 +364,8 @@ int cc_scenario_load_text(const char *text, size_t len, const char *name,
         apply_set(ctx, diag, work, sets[i], i + 1);
     cc_yaml_parse_block(ctx, cc_schema_top(), fy_document_root(work), s);
     cc_yctx_finish(ctx);
+    if (cc_yctx_errors(ctx) == 0)
+        check_sizes(ctx, fy_document_root(work), s);
 done:
     cc_yctx_free(ctx);
     cc_include_free(incl);

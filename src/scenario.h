@@ -28,6 +28,8 @@
 #define CC_MAX_CELLS 10000000    /* cells in one facility */
 #define CC_MAX_POPULATION 50000000 /* initial population of one facility */
 #define CC_MAX_POLICIES 1024
+#define CC_MAX_PEOPLE 1000000000 /* initial populations + expected arrivals of a run */
+#define CC_MAX_TOTAL_CELLS 100000000 /* cells of all facilities */
 #define CC_MAX_FILE_BYTES (4 << 20) /* bytes of one scenario or pathogen file */
 #define CC_MAX_YAML_DEPTH 64     /* nesting of collections (libfyaml's own limit too) */
 

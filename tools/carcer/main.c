@@ -44,10 +44,11 @@ static void install_signals(void)
 
 static const char usage_text[] =
     "usage: carcer run [SCENARIO] [-o DIR] [--seed N] [--replicates K] [--threads T]\n"
+    "                  [--max-memory BYTES|NNNM|NNG]\n"
     "                  [--set key.path=value ...] [--quiet]\n"
     "       carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]\n"
     "                      [--threads T] [--quiet]\n"
-    "       carcer check SCENARIO [--set key.path=value ...]\n"
+    "       carcer check SCENARIO [--set key.path=value ...] [--max-memory BYTES|NNNM|NNG]\n"
     "       carcer report DIR [-o FILE.html]\n"
     "       carcer schema\n"
     "       carcer version\n"
@@ -96,7 +97,80 @@ typedef struct cli {
     const char **sets;
     int nsets;
     int quiet;
+    double max_memory; /* bytes; 0 = what the machine has available */
 } cli;
+
+/* --max-memory: BYTES, or a number with K, M or G (powers of 1024). */
+static int parse_bytes(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !(v > 0))
+        return -1;
+    double unit = 1;
+    if (*end == 'K' || *end == 'k')
+        unit = 1024.0;
+    else if (*end == 'M' || *end == 'm')
+        unit = 1024.0 * 1024;
+    else if (*end == 'G' || *end == 'g')
+        unit = 1024.0 * 1024 * 1024;
+    if (unit > 1)
+        end++;
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end)
+        return -1;
+    *out = v * unit;
+    return 0;
+}
+
+/* Memory this machine can give a run now: MemAvailable of /proc/meminfo,
+ * else the free physical pages; 0 when unknown. */
+static double memory_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof line, f)) {
+            unsigned long long kb;
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+                fclose(f);
+                return (double)kb * 1024.0;
+            }
+        }
+        fclose(f);
+    }
+    long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * (double)size : 0;
+}
+
+/* The memory a run of sc needs (replicates running at once times one
+ * replicate's estimate), printed on stderr when `show`; refuses with a
+ * message (returns EXIT_INPUT) when it exceeds --max-memory or, without it,
+ * the memory available. */
+static int memory_check(const carcer_scenario *sc, const cli *c, int show)
+{
+    double one = carcer_scenario_memory_estimate(sc);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    double at_once = c->threads > 0 ? (double)c->threads : (double)(cpus > 0 ? cpus : 1);
+    if (c->replicates > 0 && (double)c->replicates < at_once)
+        at_once = (double)c->replicates;
+    double need = one * at_once;
+    double limit = c->max_memory > 0 ? c->max_memory : memory_available();
+    const double mib = 1024.0 * 1024.0;
+    if (show)
+        fprintf(stderr, "carcer: a run needs about %.0f MiB (%.0f MiB per replicate, up to %.0f "
+                        "at once)\n", need / mib, one / mib, at_once);
+    if (limit > 0 && need > limit) {
+        fprintf(stderr, "carcer: the run needs about %.0f MiB but %s %.0f MiB; use fewer "
+                        "people, days, cells or threads, or --max-memory to allow more\n",
+                need / mib, c->max_memory > 0 ? "--max-memory allows" : "this machine has",
+                limit / mib);
+        return EXIT_INPUT;
+    }
+    return 0;
+}
 
 /* Options shared by the commands; positional arguments collected. */
 static int parse_options(int argc, char **argv, cli *c, const char **pos, int *npos, int maxpos)
@@ -106,6 +180,7 @@ static int parse_options(int argc, char **argv, cli *c, const char **pos, int *n
         {"replicates", required_argument, NULL, 'r'},
         {"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
         {"quiet", no_argument, NULL, 'q'},       {"help", no_argument, NULL, 'h'},
+        {"max-memory", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0}};
     c->seed = -1;
     c->sets = calloc((size_t)argc, sizeof *c->sets);
@@ -141,6 +216,10 @@ static int parse_options(int argc, char **argv, cli *c, const char **pos, int *n
             break;
         case 'q':
             c->quiet = 1;
+            break;
+        case 'M':
+            if (parse_bytes(optarg, &c->max_memory))
+                return usage_error("--max-memory expects BYTES, NNNM or NNG, got '%s'", optarg);
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -266,6 +345,8 @@ static int cmd_run(int argc, char **argv)
         status = EXIT_INPUT;
         goto done;
     }
+    if ((status = memory_check(sc, &c, 0)) != 0)
+        goto done;
     carcer_run_options opt = carcer_run_options_default();
     opt.seed = c.seed;
     opt.replicates = (int)c.replicates;
@@ -392,7 +473,7 @@ static int cmd_check(int argc, char **argv)
     if (carcer_scenario_load(pos[0], c.sets, c.nsets, diag, &sc) != CARCER_OK) {
         print_diag(diag);
         status = EXIT_INPUT;
-    } else {
+    } else if ((status = memory_check(sc, &c, 1)) == 0) {
         char *text = carcer_scenario_resolved(sc);
         if (text)
             fputs(text, stdout);
