@@ -1,0 +1,149 @@
+/* test_fuzz_regressions.c - replays every input that once broke a loader
+ * (tests/fuzz_regressions/) and the fuzzers' seed corpus (the shipped
+ * scenarios and pathogens, tests/bad/, tests/bad_pathogens/) through both
+ * loaders, as the harnesses in fuzz/ do: each input loads or fails with at
+ * least one diagnostic, a loaded scenario's resolved YAML loads again and
+ * resolves to the same text, and no input takes more than a few seconds.
+ * Under ASan and UBSan (make test-asan) this also catches the memory errors
+ * and leaks the fuzzers found.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "pathogen.h"
+#include "scenario.h"
+#include "testutil.h"
+#include "util.h"
+
+#define SLOW_SECONDS 5.0
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* One input through both loaders; returns the number of failures. */
+static int replay(const char *path)
+{
+    size_t len = 0;
+    char *text = tu_read_file(path, &len);
+    if (!text) {
+        fprintf(stderr, "%s: cannot read\n", path);
+        return 1;
+    }
+    int bad = 0;
+    double t0 = now();
+    cc_diag d;
+    cc_diag_init(&d);
+    cc_scenario *s = NULL;
+    /* no folder: like the fuzzer, the input can include only the default */
+    if (cc_scenario_load_text(text, len, "<fuzz>", NULL, 0, &d, &s) != 0) {
+        if (d.count == 0 || s) {
+            fprintf(stderr, "%s: scenario load failed without a diagnostic\n", path);
+            bad++;
+        }
+    } else {
+        char *r1 = cc_scenario_resolved_yaml(s);
+        cc_scenario *s2 = NULL;
+        cc_diag d2;
+        cc_diag_init(&d2);
+        if (!r1 || cc_scenario_load_text(r1, strlen(r1), "<resolved>", NULL, 0, &d2, &s2) != 0) {
+            fprintf(stderr, "%s: the resolved scenario does not load\n", path);
+            bad++;
+        } else {
+            char *r2 = cc_scenario_resolved_yaml(s2);
+            if (!r2 || strcmp(r1, r2) != 0) {
+                fprintf(stderr, "%s: the resolved scenario changes on a round trip\n", path);
+                bad++;
+            }
+            free(r2);
+        }
+        cc_diag_clear(&d2);
+        cc_scenario_free(s2);
+        free(r1);
+    }
+    cc_scenario_free(s);
+    cc_diag_clear(&d);
+    cc_pathogen *p = NULL;
+    if (cc_pathogen_load_text(text, len, "fuzz.yaml", &d, &p) != 0 && (d.count == 0 || p)) {
+        fprintf(stderr, "%s: pathogen load failed without a diagnostic\n", path);
+        bad++;
+    }
+    cc_pathogen_free(p);
+    cc_diag_clear(&d);
+    double dt = now() - t0;
+    if (dt > SLOW_SECONDS) {
+        fprintf(stderr, "%s: took %.1f s\n", path, dt);
+        bad++;
+    }
+    free(text);
+    return bad;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Replay every file of a folder; returns the number of files replayed. */
+static int replay_dir(const char *rel, int *bad)
+{
+    char *dir = cc_asprintf("%s/%s", CARCER_SOURCE_DIR, rel);
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    char *names[4096];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) && n < 4096)
+        if (e->d_name[0] != '.')
+            names[n++] = cc_strdup(e->d_name);
+    closedir(dp);
+    qsort(names, (size_t)n, sizeof names[0], by_name);
+    for (int i = 0; i < n; i++) {
+        char *path = cc_asprintf("%s/%s", dir, names[i]);
+        *bad += replay(path);
+        free(path);
+        free(names[i]);
+    }
+    free(dir);
+    return n;
+}
+
+static void test_regressions(void **state)
+{
+    (void)state;
+    int bad = 0;
+    int n = replay_dir("tests/fuzz_regressions", &bad);
+    assert_true(n >= 4);
+    assert_int_equal(bad, 0);
+}
+
+static void test_seed_corpus(void **state)
+{
+    (void)state;
+    int bad = 0;
+    int n = replay_dir("scenarios", &bad) + replay_dir("pathogens", &bad) +
+            replay_dir("tests/bad", &bad) + replay_dir("tests/bad_pathogens", &bad);
+    assert_true(n >= 40);
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_regressions),
+        cmocka_unit_test(test_seed_corpus),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
