@@ -124,7 +124,19 @@ double cc_disease_beta_cell(const cc_disease_spec *d, double cell_capacity)
 static struct fy_node *value_of(struct fy_node *map, const char *key)
 {
     struct fy_node *n = cc_yaml_get(map, key);
-    return n && !fy_node_is_null(n) ? n : NULL;
+    if (!n || fy_node_is_null(n))
+        return NULL;
+    /* a plain null scalar copied between documents (include:) may no
+     * longer be flagged null: read its text */
+    if (fy_node_is_scalar(n) && fy_node_get_style(n) == FYNS_PLAIN) {
+        size_t len = 0;
+        const char *t = fy_node_get_scalar(n, &len);
+        if (!t || len == 0 || (len == 1 && t[0] == '~') ||
+            (len == 4 && (memcmp(t, "null", 4) == 0 || memcmp(t, "Null", 4) == 0 ||
+                          memcmp(t, "NULL", 4) == 0)))
+            return NULL;
+    }
+    return n;
 }
 
 static int read_real(cc_yctx *ctx, struct fy_node *map, const char *key, double lo, double hi,
