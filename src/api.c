@@ -296,6 +296,8 @@ carcer_status carcer_run(const carcer_scenario *sc, const carcer_run_options *op
     }
 #ifdef _OPENMP
     int threads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+    if (threads > res->k)
+        threads = res->k; /* an idle thread would only spin */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed, interrupted)
 #endif
     for (int r = 0; r < res->k; r++) {
