@@ -634,48 +634,70 @@ static void read_next(cc_yr *r, cc_pathogen *pg, int idx, struct fy_node *v)
 }
 
 /* Expected visits to each state per infection, for the reference person:
- * v = e + v P, iterated until the mass still in infected states vanishes. */
+ * v = e + P^T v, i.e. (I - P^T) v = e over the infected states, solved by
+ * Gaussian elimination with partial pivoting (at most CC_PATH_MAX_STATES
+ * unknowns). A singular system, or a negative or huge solution, means a loop
+ * of infected states that an infection never leaves: -1. (Iterating the
+ * mass instead took a million steps on `a -> a` with p 1, found by fuzzing.) */
 static int derive(cc_pathogen *pg)
 {
-    double mass[CC_PATH_MAX_STATES] = {0}, nmass[CC_PATH_MAX_STATES];
-    mass[pg->entry] = 1;
-    for (int it = 0; it < 1000000; it++) {
-        double left = 0;
-        for (int i = 0; i < pg->nstates; i++)
-            if (pg->state[i].kind == CC_PS_INFECTED)
-                left += mass[i];
-        if (left < 1e-13)
-            break;
-        if (it == 999999)
-            return -1;
-        memset(nmass, 0, sizeof nmass);
-        for (int i = 0; i < pg->nstates; i++) {
-            cc_pstate *st = &pg->state[i];
-            if (st->kind != CC_PS_INFECTED || mass[i] == 0)
+    enum { N = CC_PATH_MAX_STATES };
+    double A[N][N + 1];
+    int n = pg->nstates;
+    memset(A, 0, sizeof A);
+    for (int i = 0; i < n; i++) {
+        A[i][i] = 1;
+        A[i][n] = i == pg->entry ? 1 : 0;
+    }
+    for (int i = 0; i < n; i++) {
+        const cc_pstate *st = &pg->state[i];
+        if (st->kind != CC_PS_INFECTED)
+            continue;
+        double sum = 0;
+        int rest = -1;
+        for (int k = 0; k < st->nnext; k++) {
+            if (st->p[k].rest) {
+                rest = k;
                 continue;
-            st->visits += mass[i];
-            double sum = 0;
-            int rest = -1;
-            for (int k = 0; k < st->nnext; k++) {
-                if (st->p[k].rest) {
-                    rest = k;
-                    continue;
-                }
-                double q = cc_prob_eval(&st->p[k], CC_PATH_REF_AGE, false);
-                nmass[st->to[k]] += mass[i] * q;
-                sum += q;
             }
-            if (rest >= 0 && sum < 1)
-                nmass[st->to[rest]] += mass[i] * (1 - sum);
+            double q = cc_prob_eval(&st->p[k], CC_PATH_REF_AGE, false);
+            sum += q;
+            if (pg->state[st->to[k]].kind == CC_PS_INFECTED)
+                A[st->to[k]][i] -= q; /* visits of to[k] gain q per visit of i */
         }
-        for (int i = 0; i < pg->nstates; i++)
-            mass[i] = pg->state[i].kind == CC_PS_INFECTED ? nmass[i] : 0;
+        if (rest >= 0 && sum < 1 && pg->state[st->to[rest]].kind == CC_PS_INFECTED)
+            A[st->to[rest]][i] -= 1 - sum;
+    }
+    for (int c = 0; c < n; c++) {
+        int piv = c;
+        for (int r = c + 1; r < n; r++)
+            if (fabs(A[r][c]) > fabs(A[piv][c]))
+                piv = r;
+        if (fabs(A[piv][c]) < 1e-12)
+            return -1;
+        if (piv != c)
+            for (int k = 0; k <= n; k++) {
+                double t = A[c][k];
+                A[c][k] = A[piv][k];
+                A[piv][k] = t;
+            }
+        for (int r = 0; r < n; r++) {
+            if (r == c || A[r][c] == 0)
+                continue;
+            double f = A[r][c] / A[c][c];
+            for (int k = c; k <= n; k++)
+                A[r][k] -= f * A[c][k];
+        }
     }
     pg->infectious_days = pg->infected_days = 0;
-    for (int i = 0; i < pg->nstates; i++) {
+    for (int i = 0; i < n; i++) {
         cc_pstate *st = &pg->state[i];
         if (st->kind != CC_PS_INFECTED)
             continue;
+        double v = A[i][n] / A[i][i];
+        if (!isfinite(v) || v < -1e-9 || v > 1e9)
+            return -1;
+        st->visits = v > 0 ? v : 0;
         pg->infectious_days += st->infectiousness * st->duration.mean * st->visits;
         pg->infected_days += st->duration.mean * st->visits;
     }
