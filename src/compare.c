@@ -193,7 +193,8 @@ carcer_status carcer_comparison_write(const carcer_comparison *c, const char *di
                 continue;
             stats5 level = summarise(x, k);
             stats5 diff = summarise(d, ndiff);
-            cc_buf_printf(&csv, "%s,", key);
+            cc_output_csv_field(&csv, key); /* keys may hold facility names */
+            cc_buf_printf(&csv, ",");
             /* scenario names may hold commas: quote them */
             cc_buf_printf(&csv, "\"");
             for (const char *p = r->s->name; *p; p++)

@@ -55,7 +55,7 @@ void cc_output_ts_header(cc_buf *b, int with_replicate)
 }
 
 /* CSV field: quote when the name holds a comma, quote or line break. */
-static void csv_field(cc_buf *b, const char *s)
+void cc_output_csv_field(cc_buf *b, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
         cc_buf_append(b, s, strlen(s));
@@ -82,7 +82,7 @@ void cc_output_ts_rows(cc_buf *b, const cc_scenario *s, const cc_ts_row *rows, i
             if (with_replicate)
                 cc_buf_printf(b, "%d,", replicate);
             cc_buf_printf(b, "%d,%s,", d, date);
-            csv_field(b, f < nf ? s->facility[f].name : "ALL");
+            cc_output_csv_field(b, f < nf ? s->facility[f].name : "ALL");
             for (size_t c = 0; c < NTS; c++) {
                 if (ts_columns[c].col < 0) {
                     double occ = r->capacity > 0
@@ -177,6 +177,24 @@ static int put(struct fy_document *doc, struct fy_node *root, const char *key,
 {
     struct fy_node *m = root;
     const char *seg = key;
+    /* occupancy.NAME.stat: a facility name may hold dots ("../x", "St. Mary") */
+    if (strncmp(key, "occupancy.", 10) == 0 && strrchr(key, '.') > key + 10) {
+        const char *last = strrchr(key, '.');
+        m = child_map(doc, m, "occupancy", 9);
+        char *name = cc_asprintf("%.*s", (int)(last - (key + 10)), key + 10);
+        struct fy_node *f = m && name ? fy_node_mapping_lookup_value_by_simple_key(m, name, strlen(name))
+                                      : NULL;
+        if (m && name && !f) {
+            /* a quoted, escaped key: names may hold quotes and control characters */
+            f = fy_node_create_mapping(doc);
+            if (!f || fy_node_mapping_append(m, cc_output_string_node(doc, name), f))
+                f = NULL;
+        }
+        free(name);
+        if (!f || !value)
+            return -1;
+        return fy_node_mapping_append(f, scalar(doc, last + 1), value);
+    }
     for (const char *dot; (dot = strchr(seg, '.')) != NULL; seg = dot + 1) {
         m = child_map(doc, m, seg, (size_t)(dot - seg));
         if (!m)
@@ -263,8 +281,10 @@ char *cc_output_replicates_csv(const cc_metrics *reps, int k)
 {
     cc_buf b = {0};
     cc_buf_printf(&b, "replicate");
-    for (size_t i = 0; i < reps[0].n; i++)
-        cc_buf_printf(&b, ",%s", reps[0].m[i].key);
+    for (size_t i = 0; i < reps[0].n; i++) {
+        cc_buf_append(&b, ",", 1);
+        cc_output_csv_field(&b, reps[0].m[i].key); /* keys may hold facility names */
+    }
     cc_buf_printf(&b, "\n");
     for (int r = 0; r < k; r++) {
         cc_buf_printf(&b, "%d", r);

@@ -58,4 +58,7 @@ int cc_outset_commit(cc_outset *o);
 /* Remove every staged temporary (safe after commit) and free. */
 void cc_outset_close(cc_outset *o);
 
+/* Append s as one CSV field, quoted when it holds a comma, quote or line break. */
+void cc_output_csv_field(cc_buf *b, const char *s);
+
 #endif
