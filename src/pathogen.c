@@ -165,37 +165,14 @@ static char *got(struct fy_node *n)
     return cc_asprintf("'%.*s'", (int)len, s ? s : "");
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 99;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 const char *cc_yr_nearest(const char *word, const char *const *known)
 {
     const char *best = NULL;
+    /* the schema's distance (transpositions count one), so hints agree
+     * between scenario and pathogen files */
     size_t bestd = 2 + strlen(word) / 4 + 1;
     for (int i = 0; known[i]; i++) {
-        size_t d = edit_distance(word, known[i]);
+        size_t d = (size_t)cc_edit_distance(word, known[i]);
         if (d < bestd) {
             bestd = d;
             best = known[i];
