@@ -28,6 +28,7 @@
 #define CC_MAX_CELLS 10000000    /* cells in one facility */
 #define CC_MAX_POPULATION 50000000 /* initial population of one facility */
 #define CC_MAX_POLICIES 1024
+#define CC_MAX_REPORT_DATES 64   /* dates of stock snapshots in summary.json */
 #define CC_MAX_PEOPLE 1000000000 /* initial populations + expected arrivals of a run */
 #define CC_MAX_TOTAL_CELLS 100000000 /* cells of all facilities */
 #define CC_MAX_FILE_BYTES (4 << 20) /* bytes of one scenario or pathogen file */
@@ -177,6 +178,11 @@ typedef struct cc_scenario {
     int32_t days;
     uint64_t seed;
     int32_t replicates;
+    /* days (offsets from start) at whose end summary.json records the
+     * stocks: prison population, drug, pretrial and unconvicted shares,
+     * each facility's population, drug arrests so far (`at.<date>.*`) */
+    int nreport_dates;
+    int32_t report_dates[CC_MAX_REPORT_DATES];
 
     int noffenses;
     cc_offense offense[CC_MAX_OFFENSES];

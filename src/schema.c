@@ -476,6 +476,74 @@ static const cc_schema_block costs_block = {"costs", costs_rows, NROWS(costs_row
 
 /* ---- the top level ---------------------------------------------------- */
 
+/* ---- report dates ------------------------------------------------------ */
+
+static int report_dates_parse(cc_yctx *ctx, struct fy_node *n, cc_scenario *s)
+{
+    s->nreport_dates = 0;
+    if (!n)
+        return 0;
+    if (!fy_node_is_sequence(n)) {
+        cc_yaml_error(ctx, n, NULL, "expected a list of dates (YYYY-MM-DD), got %s",
+                      fy_node_is_mapping(n) ? "a mapping" : "a scalar");
+        return -1;
+    }
+    int count = fy_node_sequence_item_count(n), rc = 0;
+    if (count > CC_MAX_REPORT_DATES) {
+        cc_yaml_error(ctx, n, NULL, "expected at most %d dates, got %d", CC_MAX_REPORT_DATES,
+                      count);
+        return -1;
+    }
+    void *it = NULL;
+    struct fy_node *item;
+    for (int i = 0; (item = fy_node_sequence_iterate(n, &it)) != NULL; i++) {
+        cc_yaml_push_index(ctx, i);
+        int32_t date;
+        if (cc_yaml_date(ctx, item, &date) != 0) {
+            rc = -1;
+        } else if (date < s->start_date) {
+            char a[11];
+            cc_date_format(s->start_date, a);
+            cc_yaml_error(ctx, item, NULL, "expected a date from %s (the start) on", a);
+            rc = -1;
+        } else if (s->nreport_dates > 0 &&
+                   date - s->start_date <= s->report_dates[s->nreport_dates - 1]) {
+            cc_yaml_error(ctx, item, NULL, "expected dates in increasing order");
+            rc = -1;
+        } else {
+            s->report_dates[s->nreport_dates++] = date - s->start_date;
+        }
+        cc_yaml_pop(ctx);
+    }
+    return rc;
+}
+
+static struct fy_node *report_dates_print(struct fy_document *doc, const cc_scenario *s)
+{
+    struct fy_node *seq = fy_node_create_sequence(doc);
+    for (int i = 0; i < s->nreport_dates; i++) {
+        char iso[11];
+        cc_date_format(s->start_date + s->report_dates[i], iso);
+        fy_node_sequence_append(seq, scalar(doc, iso));
+    }
+    return seq;
+}
+
+static void report_dates_markdown(cc_buf *out, const char *path)
+{
+    cc_buf_printf(out,
+                  "## `%s`\n\nA list of dates (YYYY-MM-DD, increasing, from the start on; at "
+                  "most %d; default none; dates after the last simulated day are skipped, so "
+                  "that a shorter run of the same scenario works). At the end of each, `summary.json` records "
+                  "under `at.<date>` the prison population, the drug, pretrial and unconvicted "
+                  "shares of prisoners, every facility's population and the drug arrests since "
+                  "the start: the stocks that observed figures are compared with.\n\n",
+                  path, CC_MAX_REPORT_DATES);
+}
+
+static const cc_schema_custom report_dates_custom = {
+    report_dates_parse, report_dates_print, report_dates_markdown, NULL, NULL};
+
 static const cc_schema_custom disease_custom = {
     cc_disease_spec_parse, cc_disease_spec_print, cc_disease_spec_markdown, cc_disease_spec_free,
     cc_disease_spec_keys};
@@ -494,6 +562,8 @@ static const cc_schema_row top_rows[] = {
      .max = 4294967295.0, .def = "1", .doc = "random seed (same seed, same results)"},
     {.key = "replicates", .type = CC_T_INT, .offset = offsetof(cc_scenario, replicates),
      .min = 1, .max = 100000, .def = "1", .doc = "independent replicates"},
+    {.key = "report_dates", .type = CC_T_CUSTOM, .custom = &report_dates_custom,
+     .doc = "dates at which summary.json records the stocks"},
     {.key = "offenses", .type = CC_T_OFFENSES, .offset = 0, .sub = &offense_block,
      .flags = CC_F_REQUIRED,
      .doc = "offense classes: name -> flags; names are letters, digits, _ and -"},

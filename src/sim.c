@@ -206,6 +206,18 @@ static void record(cc_sim *sim, int32_t day)
     sim->person_days_poor[1] += (double)sim->custody_poor[1];
     if (total > sim->population_peak)
         sim->population_peak = total;
+    /* a report date: count the people held for drug offenses in prisons */
+    if (sim->next_report < s->nreport_dates && s->report_dates[sim->next_report] == day) {
+        double drug = 0;
+        for (int f = 0; f < nf; f++) {
+            const cc_fac_state *fs = &sim->fac.f[f];
+            if (s->facility[f].type != CC_FAC_PRISON)
+                continue;
+            for (int32_t i = 0; i < fs->n; i++)
+                drug += s->offense[sim->P.offense[fs->members[i]]].drug;
+        }
+        sim->snap_drug[sim->next_report++] = drug;
+    }
 }
 
 int cc_sim_step(cc_sim *sim, cc_diag *diag)
@@ -283,13 +295,6 @@ static int year_of(int32_t date)
     char buf[11];
     cc_date_format(date, buf);
     return atoi(buf);
-}
-
-static bool is_date(int32_t date, const char *mmdd)
-{
-    char buf[11];
-    cc_date_format(date, buf);
-    return strcmp(buf + 5, mmdd) == 0;
 }
 
 int cc_sim_metrics(const cc_sim *sim, cc_metrics *m)
@@ -391,23 +396,29 @@ int cc_sim_metrics(const cc_sim *sim, cc_metrics *m)
             cc_metrics_add(m, ra, "rehab_admissions.%d", y);
             cc_metrics_add(m, dd, "deaths_other.%d", y);
         }
-        for (int32_t d = 0; d < ran; d++) {
-            int32_t date = s->start_date + d;
-            bool jan1 = is_date(date, "01-01");
+        /* stocks at the report dates */
+        for (int i = 0; i < s->nreport_dates && s->report_dates[i] < ran; i++) {
+            int32_t d = s->report_dates[i];
             char iso[11];
-            cc_date_format(date, iso);
+            cc_date_format(s->start_date + d, iso);
             const cc_ts_row *row = &rows[(size_t)d * (size_t)(nf + 1)];
-            if (jan1 || strcmp(iso, "2020-04-02") == 0) {
-                double pp = 0;
-                for (int f = 0; f < nf; f++)
-                    if (s->facility[f].type == CC_FAC_PRISON)
-                        pp += (double)row[f].v[CC_TS_population];
-                cc_metrics_add(m, pp, "prison_population.%s", iso);
-            }
-            if (jan1 || strcmp(iso, "2020-01-15") == 0)
-                for (int f = 0; f < nf; f++)
-                    cc_metrics_add(m, (double)row[f].v[CC_TS_population],
-                                   "facility_population.%s.%s", s->facility[f].name, iso);
+            double pp = 0, pre = 0, app = 0, arrested = 0;
+            for (int f = 0; f < nf; f++)
+                if (s->facility[f].type == CC_FAC_PRISON) {
+                    pp += (double)row[f].v[CC_TS_population];
+                    pre += (double)row[f].v[CC_TS_pretrial];
+                    app += (double)row[f].v[CC_TS_appeal];
+                }
+            for (int32_t k = 0; k <= d; k++)
+                arrested += sim->drug_arrests_day[k];
+            cc_metrics_add(m, pp, "at.%s.prison_population", iso);
+            cc_metrics_add(m, pp > 0 ? sim->snap_drug[i] / pp : 0.0, "at.%s.drug_share", iso);
+            cc_metrics_add(m, pp > 0 ? pre / pp : 0.0, "at.%s.pretrial_share", iso);
+            cc_metrics_add(m, pp > 0 ? (pre + app) / pp : 0.0, "at.%s.unconvicted_share", iso);
+            cc_metrics_add(m, arrested, "at.%s.drug_arrests_since_start", iso);
+            for (int f = 0; f < nf; f++)
+                cc_metrics_add(m, (double)row[f].v[CC_TS_population], "at.%s.population.%s",
+                               iso, s->facility[f].name);
         }
     }
     if (cc_policy_metrics(sim, m)) /* costs, crowding, policy counts */

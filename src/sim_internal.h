@@ -126,6 +126,10 @@ struct cc_sim {
 
     /* per-day series for yearly metrics */
     int32_t *drug_arrests_day;
+    /* people held for drug offenses in prisons at the end of each of the
+     * scenario's report dates (the rows hold the rest of the snapshot) */
+    double snap_drug[CC_MAX_REPORT_DATES];
+    int next_report; /* index of the next report date */
     int64_t population_start, population_peak;
     double prison_population_start;
 
