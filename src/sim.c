@@ -356,6 +356,11 @@ int cc_sim_metrics(const cc_sim *sim, cc_metrics *m)
     for (int o = 0; o < s->noffenses; o++)
         cc_metrics_add(m, sim->person_days_offense[o] / 365.25, "person_years.by_offense.%s",
                        s->offense[o].name);
+    double detained_days = 0;
+    for (int st = 0; st < CC_ST_COUNT; st++)
+        if (st != CC_ST_BAIL && st != CC_ST_RELEASED && st != CC_ST_DEAD)
+            detained_days += sim->person_days_state[st];
+    cc_metrics_add(m, detained_days / 365.25, "person_years.detained");
     cc_metrics_add(m, sim->person_days_poor[1] / 365.25, "person_years.by_poor.poor");
     cc_metrics_add(m, sim->person_days_poor[0] / 365.25, "person_years.by_poor.not_poor");
     cc_metrics_add(m, sim->child_days, "child_days");

@@ -287,9 +287,9 @@ static void table_row(const carcer_results *res, const char *label, const char *
         char lo[32], hi[32];
         snprintf(lo, sizeof lo, fmt, x[(int)(0.05 * (n - 1))]);
         snprintf(hi, sizeof hi, fmt, x[(int)(0.95 * (n - 1) + 0.5)]);
-        printf("  %-38s %14s   [%s, %s]\n", label, a, lo, hi);
+        printf("  %-44s %12s   [%s, %s]\n", label, a, lo, hi);
     } else {
-        printf("  %-38s %14s\n", label, a);
+        printf("  %-44s %12s\n", label, a);
     }
     free(x);
 }
@@ -310,7 +310,7 @@ static void print_table(const carcer_results *res, const char *dir)
     table_row(res, "bribes paid to avoid trial", "bribes", "%.0f", 1);
     table_row(res, "pretrial detentions beyond the legal limit", "pretrial_limit_violations",
               "%.0f", 1);
-    table_row(res, "person-years detained", "person_years.total", "%.0f", 1);
+    table_row(res, "person-years detained", "person_years.detained", "%.0f", 1);
     table_row(res, "child-days in custody", "child_days", "%.0f", 1);
     table_row(res, "infections among detainees", "infections.detainees", "%.0f", 1);
     table_row(res, "deaths from disease", "deaths.disease", "%.0f", 1);
