@@ -215,7 +215,7 @@ static void html_text(cc_buf *b, const char *s)
     }
 }
 
-static const char *const palette[] = {"#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182",
+static const char *const palette[] = {"#1b6ca8", "#d1495b", "#edae49", "#2a9d3a", "#66a182",
                                       "#8d6a9f", "#2e4057", "#b5651d", "#999999", "#5c946e"};
 #define NPALETTE (sizeof palette / sizeof palette[0])
 

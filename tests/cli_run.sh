@@ -113,6 +113,35 @@ expect_status 2 "check without a file" "$carcer" check
 expect_status 0 "default scenario" "$carcer" run -o "$tmp/default" --set days=20 --quiet
 grep -q '"scenario": "Cambodia' "$tmp/default/summary.json" || fail "default scenario name missing"
 
+# --- report: one self-contained HTML page -----------------------------------------
+expect_status 0 "report" "$carcer" report "$tmp/t1" --quiet
+html="$tmp/t1/report.html"
+[ -s "$html" ] || fail "report.html not written"
+grep -q '<title>carcer: small</title>' "$html" || fail "report lacks the scenario name"
+[ "$(grep -o '<svg' "$html" | wc -l)" -ge 2 ] || fail "report has fewer than 2 charts"
+grep -qi '<script\|<link\|src="http\|href="http' "$html" && fail "report is not self-contained"
+grep -q 'Men' "$html" || fail "report lacks the facility table"
+expect_status 0 "report -o" "$carcer" report "$tmp/a" -o "$tmp/r.html" --quiet
+[ -s "$tmp/r.html" ] || fail "report -o did not write the file"
+expect_status 1 "report of a folder without results" "$carcer" report "$tmp"
+
+# --- compare: paired replicates ------------------------------------------------------
+sed 's/^name: small/name: small with bail/; s/pretrial: {bail: 0,/pretrial: {bail: 0.5,/' "$tmp/small.yaml" >"$tmp/bail.yaml"
+expect_status 0 "compare" "$carcer" compare "$tmp/small.yaml" "$tmp/small.yaml" "$tmp/bail.yaml" -o "$tmp/cmp" --replicates 3 --quiet
+head -1 "$tmp/cmp/compare.csv" | grep -q '^metric,scenario,mean,q05,q50,q95,diff_mean,diff_q05,diff_q50,diff_q95$' ||
+    fail "compare.csv header: $(head -1 "$tmp/cmp/compare.csv")"
+# the same scenario against itself differs by exactly zero
+grep '^population_end,"small",' "$tmp/cmp/compare.csv" | while IFS=, read -r _ _ _ _ _ _ d1 d2 d3 d4; do
+    [ "$d1$d2$d3$d4" = "0000" ] || echo "nonzero"
+done | grep -q nonzero && fail "identical scenarios differ in compare.csv"
+grep -q '^person_years.by_state.bail,"small with bail",' "$tmp/cmp/compare.csv" || fail "compare.csv lacks the alternative"
+python3 - "$tmp/cmp/compare.json" <<'PY' || fail "compare.json is not valid JSON with three scenarios"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["scenarios"]) == 3 and d["replicates"] == 3
+PY
+expect_status 2 "compare needs two scenarios" "$carcer" compare "$tmp/small.yaml" -o "$tmp/cmp2"
+
 # --- an interrupted run leaves the previous results and no temporaries ---------
 cp -r "$tmp/a" "$tmp/keep"
 "$carcer" run "$tmp/small.yaml" -o "$tmp/a" --replicates 2000 --threads 2 --quiet --set days=200 &
