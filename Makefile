@@ -69,10 +69,10 @@ fuzz: deps
 	@cp scenarios/*.yaml tests/bad/*.yaml tests/fuzz_regressions/scenario-* $(FUZZ_BUILD)/corpus-scenario/ 2>/dev/null || true
 	@cp pathogens/*.yaml tests/bad_pathogens/*.yaml tests/fuzz_regressions/pathogen-* $(FUZZ_BUILD)/corpus-pathogen/ 2>/dev/null || true
 	@cd $(FUZZ_BUILD); \
-	  (./fuzz_scenario $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
+	  (LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./fuzz_scenario $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
 	     -artifact_prefix=artifacts/scenario- corpus-scenario > fuzz_scenario.log 2>&1; \
 	   echo "fuzz_scenario: exit $$?" >> fuzz_scenario.log) & \
-	  (./fuzz_pathogen $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
+	  (LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./fuzz_pathogen $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
 	     -artifact_prefix=artifacts/pathogen- corpus-pathogen > fuzz_pathogen.log 2>&1; \
 	   echo "fuzz_pathogen: exit $$?" >> fuzz_pathogen.log) & \
 	  wait; tail -n 3 fuzz_scenario.log fuzz_pathogen.log; ! ls artifacts | grep -q .
