@@ -86,8 +86,17 @@ static inline cc_stream_id cc_people_stream(const cc_people_store *P, int32_t p,
 
 /* Ask the memory system for the fields an event on p reads, ahead of the
  * event: the calendar knows a day's people in advance, and each of them is
- * a random index among millions (one cache miss per array otherwise). */
-static inline void cc_people_prefetch(const cc_people_store *P, int32_t p)
+ * a random index among millions (one cache miss per array otherwise).
+ * always_inline: a function whose body is only prefetches has no effect GCC
+ * can see, so GCC 12's IPA pure-const marks it const and deletes the calls
+ * (there were no prefetch instructions in the Release build); inlined early,
+ * the builtins stay. */
+#if defined(__GNUC__)
+#define CC_PREFETCH_INLINE static inline __attribute__((always_inline))
+#else
+#define CC_PREFETCH_INLINE static inline
+#endif
+CC_PREFETCH_INLINE void cc_people_prefetch(const cc_people_store *P, int32_t p)
 {
 #if defined(__GNUC__)
     __builtin_prefetch(&P->gen[p]);
