@@ -361,8 +361,22 @@ static int cmd_run(int argc, char **argv)
     carcer_status st = carcer_run(sc, &opt, diag, &res);
     if (ps.shown)
         fputs("\r\033[K", stderr);
-    if (st == CARCER_OK && !stop_signal)
+    if (st == CARCER_OK && !stop_signal) {
+        /* the signals wait while the files are renamed into place, so that
+         * the folder holds either the previous results or the new ones */
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGINT);
+        sigaddset(&block, SIGTERM);
+        sigprocmask(SIG_BLOCK, &block, &old);
         st = carcer_results_write(res, dir, diag);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (st == CARCER_OK && stop_signal) {
+            fprintf(stderr, "carcer: interrupted after the results were written to %s\n", dir);
+            status = 128 + (int)stop_signal;
+            goto done;
+        }
+    }
     if (stop_signal) {
         fprintf(stderr, "carcer: interrupted; nothing was written to %s\n", dir);
         status = 128 + (int)stop_signal;
