@@ -32,6 +32,18 @@ static volatile sig_atomic_t stop_signal = 0;
 
 static void on_signal(int sig) { stop_signal = sig; }
 
+/* SIGINT and SIGTERM wait (until the mask `old` is restored) while files
+ * are renamed into place, so that an output folder holds either the
+ * previous results or the new ones. */
+static void hold_signals(sigset_t *old)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, old);
+}
+
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -362,13 +374,8 @@ static int cmd_run(int argc, char **argv)
     if (ps.shown)
         fputs("\r\033[K", stderr);
     if (st == CARCER_OK && !stop_signal) {
-        /* the signals wait while the files are renamed into place, so that
-         * the folder holds either the previous results or the new ones */
-        sigset_t block, old;
-        sigemptyset(&block);
-        sigaddset(&block, SIGINT);
-        sigaddset(&block, SIGTERM);
-        sigprocmask(SIG_BLOCK, &block, &old);
+        sigset_t old;
+        hold_signals(&old);
         st = carcer_results_write(res, dir, diag);
         sigprocmask(SIG_SETMASK, &old, NULL);
         if (st == CARCER_OK && stop_signal) {
@@ -443,8 +450,17 @@ static int cmd_compare(int argc, char **argv)
         carcer_compare((const carcer_scenario *const *)sc, npos, &opt, diag, &cmp);
     if (ps.shown)
         fputs("\r\033[K", stderr);
-    if (st == CARCER_OK && !stop_signal)
+    if (st == CARCER_OK && !stop_signal) {
+        sigset_t old;
+        hold_signals(&old);
         st = carcer_comparison_write(cmp, dir, diag);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (st == CARCER_OK && stop_signal) {
+            fprintf(stderr, "carcer: interrupted after the results were written to %s\n", dir);
+            status = 128 + (int)stop_signal;
+            goto done;
+        }
+    }
     if (stop_signal) {
         fprintf(stderr, "carcer: interrupted; nothing was written to %s\n", dir);
         status = 128 + (int)stop_signal;
