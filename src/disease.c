@@ -528,7 +528,7 @@ static void schedule_progression(cc_disease *d, int32_t a, int32_t day)
         seek_agent(d, a, CC_RP_DISEASE, d->nsteps[a]++);
         double x = cc_dist_sample(d->r, &st->duration);
         double fl = floor(x);
-        double u = gsl_rng_uniform(d->r);
+        double u = cc_rng_uniform(d->r);
         int64_t days = (int64_t)fl + (u < x - fl ? 1 : 0);
         if (days > 0) {
             d->pseq[a] = (d->pseq[a] + 1) & EV_SEQ_MASK;
@@ -542,7 +542,7 @@ static void schedule_progression(cc_disease *d, int32_t a, int32_t day)
             set_state(d, a, d->pg->susceptible);
             return;
         }
-        int nx = pick_next(d, a, st, gsl_rng_uniform(d->r));
+        int nx = pick_next(d, a, st, cc_rng_uniform(d->r));
         if (d->pg->state[nx].kind == CC_PS_DEAD) {
             set_state(d, a, nx);
             die(d, a);
@@ -562,7 +562,7 @@ static void progress(cc_disease *d, int32_t a, int32_t day)
     if (st->kind != CC_PS_INFECTED)
         return;
     seek_agent(d, a, CC_RP_DISEASE, d->nsteps[a]++);
-    int nx = pick_next(d, a, st, gsl_rng_uniform(d->r));
+    int nx = pick_next(d, a, st, cc_rng_uniform(d->r));
     const cc_pstate *to = &d->pg->state[nx];
     if (to->kind == CC_PS_DEAD) {
         set_state(d, a, nx);
@@ -832,7 +832,7 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
     /* infection brought in */
     if (d->pg->state[d->state[a]].kind == CC_PS_SUSCEPTIBLE && (from_community || initial)) {
         seek_agent(d, a, CC_RP_INFECTION, (uint32_t)day);
-        double u = gsl_rng_uniform(d->r);
+        double u = cc_rng_uniform(d->r);
         double prev = from_community ? sched(&sp->community_prevalence, day) : 0;
         if (u < prev) {
             d->imported++;
@@ -1111,7 +1111,7 @@ static void handle_event(cc_disease *d, event e, int32_t day)
             const cc_pstate *st = &d->pg->state[d->state[a]];
             if (st->detectable) {
                 seek_agent(d, a, CC_RP_HEALTH, (uint32_t)day | 0x800000u);
-                if (gsl_rng_uniform(d->r) < sp->testing.sensitivity) {
+                if (cc_rng_uniform(d->r) < sp->testing.sensitivity) {
                     d->positives++;
                     schedule(d, a, day + sp->testing.delay_days, EV_RESULT, 0);
                 }

@@ -28,6 +28,8 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "rng.h"
+
 /* length-biased draw from uniform [a, b] (inverse of F(l) = (l^2-a^2)/(b^2-a^2)) */
 static double lb_uniform(gsl_rng *r, double a, double b)
 {
@@ -35,7 +37,7 @@ static double lb_uniform(gsl_rng *r, double a, double b)
         a = 0;
     if (b <= a)
         return a;
-    double u = gsl_rng_uniform(r);
+    double u = cc_rng_uniform(r);
     return sqrt(a * a + u * (b * b - a * a));
 }
 
@@ -46,7 +48,7 @@ static int empirical_bin(gsl_rng *r, const cc_dist *d, int length_biased)
         total += d->w[i] * (length_biased ? 0.5 * (d->lo[i] + d->hi[i]) : 1.0);
     if (!(total > 0))
         return d->nbins - 1;
-    double u = gsl_rng_uniform(r) * total;
+    double u = cc_rng_uniform(r) * total;
     for (int i = 0; i < d->nbins; i++) {
         u -= d->w[i] * (length_biased ? 0.5 * (d->lo[i] + d->hi[i]) : 1.0);
         if (u < 0)
@@ -63,7 +65,7 @@ double cc_dist_sample(gsl_rng *r, const cc_dist *d)
         x = d->a;
         break;
     case CC_DIST_UNIFORM:
-        x = d->b > d->a ? d->a + (d->b - d->a) * gsl_rng_uniform(r) : d->a;
+        x = d->b > d->a ? d->a + (d->b - d->a) * cc_rng_uniform(r) : d->a;
         break;
     case CC_DIST_EXPONENTIAL:
         x = d->a > 0 ? gsl_ran_exponential(r, d->a) : 0;
@@ -77,7 +79,7 @@ double cc_dist_sample(gsl_rng *r, const cc_dist *d)
     case CC_DIST_EMPIRICAL:
         if (d->nbins > 0) {
             int i = empirical_bin(r, d, 0);
-            x = d->lo[i] + (d->hi[i] - d->lo[i]) * gsl_rng_uniform(r);
+            x = d->lo[i] + (d->hi[i] - d->lo[i]) * cc_rng_uniform(r);
         }
         break;
     }
@@ -117,5 +119,5 @@ double cc_dist_sample_length_biased(gsl_rng *r, const cc_dist *d)
 double cc_dist_sample_residual(gsl_rng *r, const cc_dist *d)
 {
     double l = cc_dist_sample_length_biased(r, d);
-    return (1.0 - gsl_rng_uniform(r)) * l;
+    return (1.0 - cc_rng_uniform(r)) * l;
 }

@@ -54,7 +54,7 @@ static void seek_person(cc_sim *sim, int32_t p, uint32_t purpose, uint32_t sub)
 /* whole days from a continuous duration, rounded stochastically */
 static int32_t whole_days(gsl_rng *r, double x)
 {
-    double u = gsl_rng_uniform(r);
+    double u = cc_rng_uniform(r);
     if (!(x > 0))
         return 0;
     double d = floor(x + u);
@@ -71,7 +71,7 @@ static int categorical(gsl_rng *r, const double *w, int n)
     double total = 0;
     for (int i = 0; i < n; i++)
         total += w[i] > 0 ? w[i] : 0;
-    double u = gsl_rng_uniform(r) * total;
+    double u = cc_rng_uniform(r) * total;
     int last = 0;
     for (int i = 0; i < n; i++) {
         if (!(w[i] > 0))
@@ -186,7 +186,7 @@ static int place(cc_sim *sim, int32_t p, int f, cc_state st, int32_t day, bool f
         cc_rng_seek(sim->r, sim->seed, sim->replicate,
                     cc_stream(CC_RK_FACILITY, (uint32_t)f, (uint32_t)day, CC_RP_PLACEMENT,
                               (uint32_t)fs->admissions));
-        u = gsl_rng_uniform(sim->r);
+        u = cc_rng_uniform(sim->r);
     }
     int32_t cell = cc_facility_pick_cell(fs, sim->s->cell_fill, u);
     int old = P->state[p];
@@ -224,7 +224,7 @@ int cc_sim_admit(cc_sim *sim, int32_t p, cc_facility_type type, cc_state st, int
                  uint32_t placement_seq)
 {
     seek_person(sim, p, CC_RP_PLACEMENT, placement_seq);
-    int f = cc_facilities_pick(&sim->fac, type, is_female(sim, p), gsl_rng_uniform(sim->r));
+    int f = cc_facilities_pick(&sim->fac, type, is_female(sim, p), cc_rng_uniform(sim->r));
     if (f < 0)
         return -1;
     if (place(sim, p, f, st, day, sim->P.loc[p].facility == CC_NO_FACILITY, false, true))
@@ -363,9 +363,9 @@ static int32_t new_person(cc_sim *sim, uint32_t w0, uint32_t w1, int32_t day, in
     sim->n_state[CC_ST_RELEASED]++;
     seek_person(sim, p, CC_RP_ATTRIBUTES, 0);
     gsl_rng *r = sim->r;
-    double u_female = gsl_rng_uniform(r), u_poor = gsl_rng_uniform(r);
-    double u_risk = gsl_rng_uniform(r), u_child = gsl_rng_uniform(r);
-    double u_child_age = gsl_rng_uniform(r);
+    double u_female = cc_rng_uniform(r), u_poor = cc_rng_uniform(r);
+    double u_risk = cc_rng_uniform(r), u_child = cc_rng_uniform(r);
+    double u_child_age = cc_rng_uniform(r);
     double age = cc_dist_sample(r, &pp->age);
     for (int k = 0; k < 20 && (age < pp->min_age || (pp->max_age > 0 && age > pp->max_age)); k++)
         age = cc_dist_sample(r, &pp->age);
@@ -445,7 +445,7 @@ static void after_police(cc_sim *sim, int32_t p, int32_t day)
     int off = P->offense[p];
     seek_person(sim, p, CC_RP_PRETRIAL, 0);
     gsl_rng *r = sim->r;
-    double u_aid = gsl_rng_uniform(r), u_bail = gsl_rng_uniform(r);
+    double u_aid = cc_rng_uniform(r), u_bail = cc_rng_uniform(r);
     bool aid = u_aid < sim->legal_aid;
     if (aid)
         P->flags[p] |= CC_PF_LEGAL_AID;
@@ -456,7 +456,7 @@ static void after_police(cc_sim *sim, int32_t p, int32_t day)
     int f = -1;
     if (!bail) {
         seek_person(sim, p, CC_RP_PLACEMENT, 1);
-        f = cc_facilities_pick(&sim->fac, CC_FAC_PRISON, is_female(sim, p), gsl_rng_uniform(r));
+        f = cc_facilities_pick(&sim->fac, CC_FAC_PRISON, is_female(sim, p), cc_rng_uniform(r));
         if (f < 0)
             sim->no_place++;
     }
@@ -513,7 +513,7 @@ static void arrest(cc_sim *sim, int32_t p, int32_t day, bool first)
     if (s->offense[off].drug)
         sim->drug_arrests_day[day]++;
     seek_person(sim, p, CC_RP_ROUTING, 0);
-    double u_route = gsl_rng_uniform(sim->r), u_bribe = gsl_rng_uniform(sim->r);
+    double u_route = cc_rng_uniform(sim->r), u_bribe = cc_rng_uniform(sim->r);
     if (sim->decriminalised[off]) {
         sim->community_referrals++;
         sim->community_days += sim->community_treatment_days;
@@ -595,7 +595,7 @@ static bool detain_convicted(cc_sim *sim, int32_t p, cc_state st, int32_t day)
     }
     /* on bail: back into a prison */
     seek_person(sim, p, CC_RP_PLACEMENT, 3);
-    f = cc_facilities_pick(&sim->fac, CC_FAC_PRISON, is_female(sim, p), gsl_rng_uniform(sim->r));
+    f = cc_facilities_pick(&sim->fac, CC_FAC_PRISON, is_female(sim, p), cc_rng_uniform(sim->r));
     f = convicted_facility(sim, p, f);
     if (f < 0) {
         sim->no_place++;
@@ -620,7 +620,7 @@ static void trial(cc_sim *sim, int32_t p, int32_t day)
     int32_t served = cc_sim_time_served(sim, p, day);
     seek_person(sim, p, CC_RP_TRIAL, 0);
     gsl_rng *r = sim->r;
-    double u_convict = gsl_rng_uniform(r), u_appeal = gsl_rng_uniform(r);
+    double u_convict = cc_rng_uniform(r), u_appeal = cc_rng_uniform(r);
     int32_t sentence = draw_days(r, &s->sentence_days.d[off], 1.0);
     double pc = s->convict.v[off] *
                 ((P->flags[p] & CC_PF_LEGAL_AID) ? s->legal_aid_conviction_factor : 1.0);
@@ -706,7 +706,7 @@ void cc_justice_event(cc_sim *sim, cc_event e, int32_t day)
 static int32_t found_in_stage(gsl_rng *r, const cc_dist *d, double factor, int32_t *spent)
 {
     double l = cc_dist_sample_length_biased(r, d) * factor;
-    double u = gsl_rng_uniform(r);
+    double u = cc_rng_uniform(r);
     int32_t total = whole_days(r, l);
     /* uniform on {0, ..., total - 1}: someone counted on `total` days, found
      * at the end of one of them, is counted on `left` days from today */
@@ -761,7 +761,7 @@ int cc_justice_initial(cc_sim *sim, cc_diag *diag)
             if (rule == CC_SEX_ANY) {
                 cc_rng_seek(sim->r, sim->seed, sim->replicate,
                             cc_stream(CC_RK_PERSON_INITIAL, (uint32_t)f, (uint32_t)i, CC_RP_PLACEMENT, 0xFFFFFF));
-                rule = gsl_rng_uniform(sim->r) < female ? CC_SEX_FEMALE : CC_SEX_MALE;
+                rule = cc_rng_uniform(sim->r) < female ? CC_SEX_FEMALE : CC_SEX_MALE;
             }
             int32_t p = new_person(sim, w0, (uint32_t)i, 0, rule);
             if (p < 0)
@@ -771,7 +771,7 @@ int cc_justice_initial(cc_sim *sim, cc_diag *diag)
             gsl_rng *r = sim->r;
             int off = categorical(r, off_w, s->noffenses);
             cc_state st = (cc_state)categorical(r, w, CC_ST_COUNT);
-            double u_aid = gsl_rng_uniform(r);
+            double u_aid = cc_rng_uniform(r);
             P->offense[p] = (uint8_t)off;
             bool aid = st == CC_ST_PRETRIAL && u_aid < sim->legal_aid;
             if (aid)
@@ -876,9 +876,9 @@ void cc_justice_deaths(cc_sim *sim, int32_t day)
                     cc_stream(CC_RK_FACILITY, (uint32_t)f, (uint32_t)day, CC_RP_DEATH, 0));
         unsigned k = gsl_ran_binomial(sim->r, pmax, (unsigned)fs->n);
         for (unsigned j = 0; j < k && fs->n > 0; j++) {
-            int32_t p = fs->members[(int32_t)(gsl_rng_uniform(sim->r) * fs->n)];
+            int32_t p = fs->members[(int32_t)(cc_rng_uniform(sim->r) * fs->n)];
             double ph = -expm1(-hazard_year(sim, p, day, extra) / DAYS_PER_YEAR);
-            if (gsl_rng_uniform(sim->r) * pmax < ph)
+            if (cc_rng_uniform(sim->r) * pmax < ph)
                 cc_sim_kill(sim, p, day, false);
         }
     }
@@ -900,7 +900,7 @@ void cc_justice_transfers(cc_sim *sim, int32_t day)
             double occ = cc_facility_occupancy(fs);
             if (occ <= above)
                 break;
-            int32_t p = fs->members[(int32_t)(gsl_rng_uniform(sim->r) * fs->n)];
+            int32_t p = fs->members[(int32_t)(cc_rng_uniform(sim->r) * fs->n)];
             bool female = is_female(sim, p);
             int best = -1;
             double best_occ = 0;
