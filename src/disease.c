@@ -830,16 +830,21 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
     contrib(d, a, +1);
 
     /* infection brought in */
-    if (d->pg->state[d->state[a]].kind == CC_PS_SUSCEPTIBLE && (from_community || initial)) {
+    /* (no draw when neither the community nor the shares can infect: the
+     * stream is the agent's own for the day, so skipping it changes no
+     * other number, and most admissions come before any epidemic) */
+    const cc_state_shares *shares = initial ? &sp->initial_states : &sp->intake_states;
+    double prev = from_community ? sched(&sp->community_prevalence, day) : 0;
+    if (d->pg->state[d->state[a]].kind == CC_PS_SUSCEPTIBLE && (from_community || initial) &&
+        (prev > 0 || shares->n > 0)) {
         seek_agent(d, a, CC_RP_INFECTION, (uint32_t)day);
         double u = cc_rng_uniform(d->r);
-        double prev = from_community ? sched(&sp->community_prevalence, day) : 0;
         if (u < prev) {
             d->imported++;
             enter_state(d, a, d->pg->entry, day);
         } else {
             u = (u - prev) / (1 - prev); /* uniform again on the rest */
-            start_from_shares(d, a, initial ? &sp->initial_states : &sp->intake_states, u, day);
+            start_from_shares(d, a, shares, u, day);
         }
     }
     if (d->pg->state[d->state[a]].symptomatic && sp->isolation.symptomatic &&

@@ -9,6 +9,16 @@
  * the mean whole number of days equals the mean of the distribution, which
  * keeps Little's law exact in expectation.
  *
+ * Draws per event. Computing a Philox block (four 32-bit words) is the
+ * largest single cost of an event, so each event seeks one stream and takes
+ * all it needs from it in a fixed order (the same whatever branch is taken,
+ * so streams stay aligned across scenarios), and decisions compared with a
+ * probability, the choice of a facility and the rounding of a duration take
+ * 16 bits each, two to a word (cc_rng_uniform2: an error below 2^-16 in a
+ * probability or below 2^-16 day in a mean). An arrest then usually costs
+ * one block for the offense, the routing, the placement and the police
+ * custody; the end of police custody one, a trial one or two.
+ *
  * The stages of a case (arrest on day a):
  *   routing: release | rehab | prosecute (a non-poor person facing
  *            prosecution buys a diversion to rehab with probability bribe)
@@ -51,27 +61,37 @@ static void seek_person(cc_sim *sim, int32_t p, uint32_t purpose, uint32_t sub)
     cc_rng_seek(sim->r, sim->seed, sim->replicate, cc_people_stream(&sim->P, p, purpose, sub));
 }
 
-/* whole days from a continuous duration, rounded stochastically */
-static int32_t whole_days(gsl_rng *r, double x)
+/* whole days from a continuous duration, rounded stochastically with the
+ * uniform u */
+static int32_t round_days(double x, double u)
 {
-    double u = cc_rng_uniform(r);
     if (!(x > 0))
         return 0;
     double d = floor(x + u);
     return d > MAX_DURATION_DAYS ? MAX_DURATION_DAYS : (int32_t)d;
 }
 
+static int32_t whole_days(gsl_rng *r, double x) { return round_days(x, cc_rng_uniform(r)); }
+
 static int32_t draw_days(gsl_rng *r, const cc_dist *d, double factor)
 {
     return whole_days(r, cc_dist_sample(r, d) * factor);
 }
 
-static int categorical(gsl_rng *r, const double *w, int n)
+/* a duration drawn from r, rounded with a uniform drawn before */
+static int32_t draw_days_u(gsl_rng *r, const cc_dist *d, double factor, double u_round)
+{
+    return round_days(cc_dist_sample(r, d) * factor, u_round);
+}
+
+/* index i with probability w[i] / sum(w) (negative weights count as 0), by
+ * the uniform u */
+static int categorical_u(double u, const double *w, int n)
 {
     double total = 0;
     for (int i = 0; i < n; i++)
         total += w[i] > 0 ? w[i] : 0;
-    double u = cc_rng_uniform(r) * total;
+    u *= total;
     int last = 0;
     for (int i = 0; i < n; i++) {
         if (!(w[i] > 0))
@@ -82,6 +102,33 @@ static int categorical(gsl_rng *r, const double *w, int n)
             return i;
     }
     return last;
+}
+
+static int categorical(gsl_rng *r, const double *w, int n)
+{
+    return categorical_u(cc_rng_uniform(r), w, n);
+}
+
+/* Poisson(mean) by inversion of one uniform: one word instead of GSL's
+ * product of mean + 1 uniforms. With a 16-bit uniform the tail beyond
+ * probability 2^-16 is cut, which for the small means of prior arrests is
+ * invisible; large means (where e^-mean would underflow the start of the
+ * recursion, and inversion would be slow) go to GSL. */
+#define POISSON_INVERSION_MAX 30.0
+static unsigned poisson_u(gsl_rng *r, double mean, double u)
+{
+    if (!(mean > 0))
+        return 0;
+    if (mean > POISSON_INVERSION_MAX)
+        return gsl_ran_poisson(r, mean);
+    unsigned k = 0;
+    double pk = exp(-mean), cdf = pk; /* P(K = k), P(K <= k) */
+    while (u >= cdf && k < 10 * (unsigned)POISSON_INVERSION_MAX) {
+        k++;
+        pk *= mean / k;
+        cdf += pk;
+    }
+    return k;
 }
 
 static bool detained_state(int st)
@@ -220,16 +267,23 @@ int cc_sim_admit_to(cc_sim *sim, int32_t p, int f, cc_state st, int32_t day, boo
     return place(sim, p, f, st, day, from_community, false, true);
 }
 
-int cc_sim_admit(cc_sim *sim, int32_t p, cc_facility_type type, cc_state st, int32_t day,
-                 uint32_t placement_seq)
+/* cc_sim_admit with the facility chosen by the uniform u */
+static int admit_u(cc_sim *sim, int32_t p, cc_facility_type type, cc_state st, int32_t day,
+                   double u)
 {
-    seek_person(sim, p, CC_RP_PLACEMENT, placement_seq);
-    int f = cc_facilities_pick(&sim->fac, type, is_female(sim, p), cc_rng_uniform(sim->r));
+    int f = cc_facilities_pick(&sim->fac, type, is_female(sim, p), u);
     if (f < 0)
         return -1;
     if (place(sim, p, f, st, day, sim->P.loc[p].facility == CC_NO_FACILITY, false, true))
         return -1;
     return f;
+}
+
+int cc_sim_admit(cc_sim *sim, int32_t p, cc_facility_type type, cc_state st, int32_t day,
+                 uint32_t placement_seq)
+{
+    seek_person(sim, p, CC_RP_PLACEMENT, placement_seq);
+    return admit_u(sim, p, type, st, day, cc_rng_uniform(sim->r));
 }
 
 void cc_sim_leave_custody(cc_sim *sim, int32_t p, int32_t day, cc_leave_reason why)
@@ -363,9 +417,12 @@ static int32_t new_person(cc_sim *sim, uint32_t w0, uint32_t w1, int32_t day, in
     sim->n_state[CC_ST_RELEASED]++;
     seek_person(sim, p, CC_RP_ATTRIBUTES, 0);
     gsl_rng *r = sim->r;
-    double u_female = cc_rng_uniform(r), u_poor = cc_rng_uniform(r);
-    double u_risk = cc_rng_uniform(r), u_child = cc_rng_uniform(r);
-    double u_child_age = cc_rng_uniform(r);
+    /* three words of 16-bit uniforms, then the age (one word for a
+     * lognormal unless the ziggurat rejects): one block for most people */
+    double u_female, u_poor, u_risk, u_child, u_child_age, u_priors;
+    cc_rng_uniform2(r, &u_female, &u_poor);
+    cc_rng_uniform2(r, &u_risk, &u_child);
+    cc_rng_uniform2(r, &u_child_age, &u_priors);
     double age = cc_dist_sample(r, &pp->age);
     for (int k = 0; k < 20 && (age < pp->min_age || (pp->max_age > 0 && age > pp->max_age)); k++)
         age = cc_dist_sample(r, &pp->age);
@@ -373,7 +430,7 @@ static int32_t new_person(cc_sim *sim, uint32_t w0, uint32_t w1, int32_t day, in
         age = pp->min_age;
     if (pp->max_age > 0 && age > pp->max_age)
         age = pp->max_age;
-    unsigned priors = sim->s->priors_mean > 0 ? gsl_ran_poisson(r, sim->s->priors_mean) : 0;
+    unsigned priors = poisson_u(r, sim->s->priors_mean, u_priors);
     bool female = sex_rule == CC_SEX_FEMALE ? true : sex_rule == CC_SEX_MALE ? false : u_female < pp->female;
     uint8_t fl = 0;
     if (female)
@@ -419,7 +476,10 @@ static void to_community(cc_sim *sim, int32_t p, int32_t day)
     cc_sim_release_person(sim, p, day);
 }
 
-static void start_rehab(cc_sim *sim, int32_t p, int32_t day)
+/* To rehab: the centre chosen by u_place, the stay drawn from the stream
+ * sim->r points at (the person's arrest stream), before the admission
+ * (which may seek the facility's stream). */
+static void start_rehab(cc_sim *sim, int32_t p, int32_t day, double u_place)
 {
     if (sim->rehab_to_community) { /* rehab closed by a policy: community treatment instead */
         sim->community_referrals++;
@@ -427,13 +487,13 @@ static void start_rehab(cc_sim *sim, int32_t p, int32_t day)
         to_community(sim, p, day);
         return;
     }
-    if (cc_sim_admit(sim, p, CC_FAC_REHAB, CC_ST_REHAB, day, 2) < 0) {
+    int32_t stay = draw_days(sim->r, &sim->s->rehab_days, 1.0);
+    if (admit_u(sim, p, CC_FAC_REHAB, CC_ST_REHAB, day, u_place) < 0) {
         sim->no_place++;
         to_community(sim, p, day);
         return;
     }
-    seek_person(sim, p, CC_RP_REHAB, 0);
-    cc_sim_schedule(sim, p, day + draw_days(sim->r, &sim->s->rehab_days, 1.0), CC_EV_REHAB_END);
+    cc_sim_schedule(sim, p, day + stay, CC_EV_REHAB_END);
 }
 
 /* End of police custody (or straight after arrest without a police
@@ -445,18 +505,19 @@ static void after_police(cc_sim *sim, int32_t p, int32_t day)
     int off = P->offense[p];
     seek_person(sim, p, CC_RP_PRETRIAL, 0);
     gsl_rng *r = sim->r;
-    double u_aid = cc_rng_uniform(r), u_bail = cc_rng_uniform(r);
+    double u_aid, u_bail, u_place, u_round;
+    cc_rng_uniform2(r, &u_aid, &u_bail);
+    cc_rng_uniform2(r, &u_place, &u_round);
     bool aid = u_aid < sim->legal_aid;
     if (aid)
         P->flags[p] |= CC_PF_LEGAL_AID;
     double factor = (aid ? s->legal_aid_duration_factor : 1.0) * sim->court_speed;
-    int32_t d = draw_days(r, &s->pretrial_days.d[off], factor);
+    int32_t d = draw_days_u(r, &s->pretrial_days.d[off], factor, u_round);
     bool poor = P->flags[p] & CC_PF_POOR;
     bool bail = !poor && u_bail < sim->bail[off];
     int f = -1;
     if (!bail) {
-        seek_person(sim, p, CC_RP_PLACEMENT, 1);
-        f = cc_facilities_pick(&sim->fac, CC_FAC_PRISON, is_female(sim, p), cc_rng_uniform(r));
+        f = cc_facilities_pick(&sim->fac, CC_FAC_PRISON, is_female(sim, p), u_place);
         if (f < 0)
             sim->no_place++;
     }
@@ -483,16 +544,17 @@ static void after_police(cc_sim *sim, int32_t p, int32_t day)
     }
 }
 
-static void start_police(cc_sim *sim, int32_t p, int32_t day)
+/* To police custody: the lock-up chosen by u_place, the stay drawn from
+ * the arrest stream before the admission (see start_rehab). */
+static void start_police(cc_sim *sim, int32_t p, int32_t day, double u_place)
 {
     int off = sim->P.offense[p];
-    if (cc_sim_admit(sim, p, CC_FAC_POLICE, CC_ST_POLICE, day, 0) < 0) {
+    int32_t stay = draw_days(sim->r, &sim->s->police_days.d[off], 1.0);
+    if (admit_u(sim, p, CC_FAC_POLICE, CC_ST_POLICE, day, u_place) < 0) {
         after_police(sim, p, day);
         return;
     }
-    seek_person(sim, p, CC_RP_POLICE, 0);
-    cc_sim_schedule(sim, p, day + draw_days(sim->r, &sim->s->police_days.d[off], 1.0),
-                    CC_EV_POLICE_END);
+    cc_sim_schedule(sim, p, day + stay, CC_EV_POLICE_END);
 }
 
 /* An arrest (first or repeated) of p, who is in the community. */
@@ -506,14 +568,17 @@ static void arrest(cc_sim *sim, int32_t p, int32_t day, bool first)
         if (P->priors[p] < 65535)
             P->priors[p]++;
     }
+    /* one stream for the whole arrest: offense, routing, bribe, placement,
+     * then the stay in police custody or rehab (start_police, start_rehab) */
     seek_person(sim, p, CC_RP_OFFENSE, 0);
-    int off = categorical(sim->r, s->arrest_mix, s->noffenses);
+    double u_offense, u_route, u_bribe, u_place;
+    cc_rng_uniform2(sim->r, &u_offense, &u_route);
+    cc_rng_uniform2(sim->r, &u_bribe, &u_place);
+    int off = categorical_u(u_offense, s->arrest_mix, s->noffenses);
     P->offense[p] = (uint8_t)off;
     sim->arrests++;
     if (s->offense[off].drug)
         sim->drug_arrests_day[day]++;
-    seek_person(sim, p, CC_RP_ROUTING, 0);
-    double u_route = cc_rng_uniform(sim->r), u_bribe = cc_rng_uniform(sim->r);
     if (sim->decriminalised[off]) {
         sim->community_referrals++;
         sim->community_days += sim->community_treatment_days;
@@ -527,12 +592,12 @@ static void arrest(cc_sim *sim, int32_t p, int32_t day, bool first)
     if (u_route < rel) {
         to_community(sim, p, day);
     } else if (u_route < rel + reh) {
-        start_rehab(sim, p, day);
+        start_rehab(sim, p, day, u_place);
     } else if (!(P->flags[p] & CC_PF_POOR) && u_bribe < s->bribe.v[off]) {
         sim->bribes++;
-        start_rehab(sim, p, day);
+        start_rehab(sim, p, day, u_place);
     } else {
-        start_police(sim, p, day);
+        start_police(sim, p, day, u_place);
     }
 }
 
@@ -565,7 +630,10 @@ void cc_justice_arrests(cc_sim *sim, int32_t day)
         begin_case(sim, p, day);
         sim->P.offense[p] = (uint8_t)sim->direct_offense;
         sim->direct_admissions++;
-        start_rehab(sim, p, day);
+        seek_person(sim, p, CC_RP_REHAB, 0);
+        double u_place, u_unused;
+        cc_rng_uniform2(sim->r, &u_place, &u_unused);
+        start_rehab(sim, p, day, u_place);
     }
 }
 
@@ -582,7 +650,7 @@ static int convicted_facility(cc_sim *sim, int32_t p, int f)
 }
 
 /* p is convicted: detain them in `st` (appeal or sentenced) */
-static bool detain_convicted(cc_sim *sim, int32_t p, cc_state st, int32_t day)
+static bool detain_convicted(cc_sim *sim, int32_t p, cc_state st, int32_t day, double u_place)
 {
     cc_people_store *P = &sim->P;
     int f = P->loc[p].facility;
@@ -593,9 +661,8 @@ static bool detain_convicted(cc_sim *sim, int32_t p, cc_state st, int32_t day)
             return false;
         return true;
     }
-    /* on bail: back into a prison */
-    seek_person(sim, p, CC_RP_PLACEMENT, 3);
-    f = cc_facilities_pick(&sim->fac, CC_FAC_PRISON, is_female(sim, p), cc_rng_uniform(sim->r));
+    /* on bail: back into a prison, chosen by u_place */
+    f = cc_facilities_pick(&sim->fac, CC_FAC_PRISON, is_female(sim, p), u_place);
     f = convicted_facility(sim, p, f);
     if (f < 0) {
         sim->no_place++;
@@ -618,10 +685,13 @@ static void trial(cc_sim *sim, int32_t p, int32_t day)
         }
     }
     int32_t served = cc_sim_time_served(sim, p, day);
+    /* one stream: verdict, appeal, placement, sentence, appeal's length */
     seek_person(sim, p, CC_RP_TRIAL, 0);
     gsl_rng *r = sim->r;
-    double u_convict = cc_rng_uniform(r), u_appeal = cc_rng_uniform(r);
-    int32_t sentence = draw_days(r, &s->sentence_days.d[off], 1.0);
+    double u_convict, u_appeal, u_place, u_round;
+    cc_rng_uniform2(r, &u_convict, &u_appeal);
+    cc_rng_uniform2(r, &u_place, &u_round);
+    int32_t sentence = draw_days_u(r, &s->sentence_days.d[off], 1.0, u_round);
     double pc = s->convict.v[off] *
                 ((P->flags[p] & CC_PF_LEGAL_AID) ? s->legal_aid_conviction_factor : 1.0);
     if (!(u_convict < pc)) {
@@ -630,9 +700,8 @@ static void trial(cc_sim *sim, int32_t p, int32_t day)
     }
     P->aux[p] = sentence;
     if (u_appeal < s->appeal.v[off]) {
-        seek_person(sim, p, CC_RP_APPEAL, 0);
-        int32_t a = draw_days(sim->r, &s->appeal_days.d[off], sim->court_speed);
-        if (!detain_convicted(sim, p, CC_ST_APPEAL, day)) {
+        int32_t a = draw_days(r, &s->appeal_days.d[off], sim->court_speed);
+        if (!detain_convicted(sim, p, CC_ST_APPEAL, day, u_place)) {
             to_community(sim, p, day);
             return;
         }
@@ -640,7 +709,7 @@ static void trial(cc_sim *sim, int32_t p, int32_t day)
         return;
     }
     int32_t rest = sentence - served;
-    if (rest <= 0 || !detain_convicted(sim, p, CC_ST_SENTENCED, day)) {
+    if (rest <= 0 || !detain_convicted(sim, p, CC_ST_SENTENCED, day, u_place)) {
         to_community(sim, p, day); /* time served */
         return;
     }
