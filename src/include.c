@@ -364,6 +364,39 @@ static char *read_file(const char *path, size_t *len, const char **why)
     return buf;
 }
 
+char *cc_read_confined(const char *ref, const char *base_dir, char **real_out, size_t *len,
+                       const char **why, const char **hint)
+{
+    *why = NULL;
+    *hint = NULL;
+    if (real_out)
+        *real_out = NULL;
+    if (ref[0] == '/') {
+        *why = "an absolute path";
+        *hint = "write the path relative to the scenario's folder";
+        return NULL;
+    }
+    char *root = realpath(base_dir && *base_dir ? base_dir : ".", NULL);
+    char *name = cc_asprintf("%s/%s", base_dir && *base_dir ? base_dir : ".", ref);
+    char *real = name ? realpath(name, NULL) : NULL;
+    char *text = NULL;
+    if (!root || !real) {
+        *why = strerror(errno);
+    } else if (!inside(real, root)) {
+        *why = "outside the scenario's folder";
+        *hint = "keep the files a scenario names in its folder or below it";
+    } else {
+        text = read_file(real, len, why);
+    }
+    free(root);
+    free(name);
+    if (text && real_out)
+        *real_out = real;
+    else
+        free(real);
+    return text;
+}
+
 /* Parse a file's text into layer `fi` (its name and real path are set).
  * Returns 0, or -1 with its errors recorded under its own name. */
 static int parse_layer(cc_incl *I, int fi, const char *text, size_t len)

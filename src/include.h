@@ -35,6 +35,15 @@ struct fy_document *cc_scenario_parse_text(const char *text, size_t len, const c
                                            cc_diag *diag);
 int cc_scenario_check_root(cc_yctx *ctx, cc_diag *diag, const char *name, struct fy_node *root);
 
+/* Read the file `ref` names relative to `base_dir` ("." when NULL or empty),
+ * as scenarios may: refused when `ref` is absolute, when its real path
+ * (links and `..` resolved) leaves base_dir, when it is not a regular file
+ * or is larger than CC_MAX_FILE_BYTES. Returns the NUL-terminated text
+ * (malloc'd; *len its length; *real_out, if not NULL, its real path), or
+ * NULL with *why (and maybe *hint) saying why. */
+char *cc_read_confined(const char *ref, const char *base_dir, char **real_out, size_t *len,
+                       const char **why, const char **hint);
+
 /* The `include` row of the schema table (documentation; the key itself is
  * consumed by include.c before the schema sees the tree). */
 extern const cc_schema_custom cc_include_custom;

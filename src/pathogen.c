@@ -7,6 +7,7 @@
  * and carry on with the next key.
  */
 #include "pathogen.h"
+#include "include.h"
 
 #include <errno.h>
 #include <libfyaml.h>
@@ -872,29 +873,19 @@ int cc_pathogen_load(const char *ref, const char *base_dir, cc_diag *diag, cc_pa
         free(emb);
         return rc;
     }
-    char *path = (ref[0] == '/' || !base_dir || !*base_dir) ? cc_strdup(ref)
-                                                              : cc_asprintf("%s/%s", base_dir, ref);
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) {
-        cc_diag_add(diag, path ? path : ref, 0, 0, "disease.pathogen", NULL,
-                    "expected a readable pathogen file, got '%s': %s", path ? path : ref,
-                    strerror(errno));
-        free(path);
+    /* a file: read as included files are, relative to the scenario's
+     * folder and confined to it (include.c) */
+    size_t len = 0;
+    const char *why = NULL, *hint = NULL;
+    char *path = NULL;
+    char *text = cc_read_confined(ref, base_dir, &path, &len, &why, &hint);
+    if (!text) {
+        cc_diag_add(diag, NULL, 0, 0, "disease.pathogen", hint,
+                    "expected a readable pathogen file, got '%s': %s", ref, why);
         return -1;
     }
-    cc_buf b = {0};
-    char chunk[16384];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (64u << 20))
-        cc_buf_append(&b, chunk, n);
-    fclose(f);
-    cc_buf_append(&b, "", 0);
-    int rc = -1;
-    if (b.failed || !b.data)
-        cc_diag_add(diag, path, 0, 0, NULL, NULL, "out of memory");
-    else
-        rc = cc_pathogen_load_text(b.data, b.len, path, diag, out);
-    cc_buf_free(&b);
+    int rc = cc_pathogen_load_text(text, len, ref, diag, out);
+    free(text);
     free(path);
     return rc;
 }

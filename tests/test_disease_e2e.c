@@ -314,8 +314,18 @@ static void positioned_errors(void **state)
           NULL, NULL}},
         {"disease:\n  pathogen: nowhere/flu.yaml\n",
          {"e2e.yaml:23:13: disease.pathogen: expected a readable pathogen file, got "
-          "'./nowhere/flu.yaml'",
+          "'nowhere/flu.yaml'",
           NULL, NULL}},
+        /* a scenario reads only files in its own folder (docs/limits.md) */
+        {"disease:\n  pathogen: /etc/flu.yaml\n",
+         {"e2e.yaml:23:13: disease.pathogen: expected a readable pathogen file, got "
+          "'/etc/flu.yaml': an absolute path",
+          NULL, NULL}},
+        {"disease:\n  pathogen: ../../../../../../../../../../etc/passwd.yaml\n",
+         {"e2e.yaml:23:13: disease.pathogen:", "etc/passwd.yaml'", NULL}},
+        {"disease:\n  pathogen: ../../../../../../../../../../etc/os-release\n",
+         {"e2e.yaml:23:13: disease.pathogen:", "outside the scenario's folder",
+          "keep the files a scenario names in its folder"}},
         {"disease:\n  pathogen: covid19\n  beta_cell: 0.1\n  r0_at_capacity: 3\n",
          {"e2e.yaml:25:19:", "disease.r0_at_capacity", "got both"}},
         {"disease:\n  pathogen: covid19\n  introductions: [{at: 2021-02-01, facility: CC9}]\n",

@@ -330,6 +330,64 @@ static void print_table(const carcer_results *res, const char *dir)
     table_row(res, "cost", "cost", "%.0f", 1);
 }
 
+/* Run options from the command line: seed, replicates, threads, the stop
+ * flag of the signal handlers, and progress when stderr is a terminal. */
+static carcer_run_options run_options(const cli *c, progress_state *ps)
+{
+    carcer_run_options opt = carcer_run_options_default();
+    opt.seed = c->seed;
+    opt.replicates = (int)c->replicates;
+    opt.threads = (int)c->threads;
+    opt.stop = &stop_signal;
+    if (!c->quiet && isatty(STDERR_FILENO)) {
+        opt.progress = progress;
+        opt.progress_ctx = ps;
+    }
+    install_signals();
+    return opt;
+}
+
+static carcer_status write_results(const void *what, const char *dir, carcer_diag *diag)
+{
+    return carcer_results_write(what, dir, diag);
+}
+
+static carcer_status write_comparison(const void *what, const char *dir, carcer_diag *diag)
+{
+    return carcer_comparison_write(what, dir, diag);
+}
+
+/* After a simulation that returned `st`: write its files into dir (the
+ * signals wait while they are renamed into place) and turn the outcome
+ * into an exit status, printing what went wrong; 0 when all is written. */
+static int finish(carcer_status st, const char *dir, carcer_diag *diag, progress_state *ps,
+                  carcer_status (*write)(const void *, const char *, carcer_diag *),
+                  const void *what)
+{
+    if (ps->shown)
+        fputs("\r\033[K", stderr);
+    if (st == CARCER_OK && !stop_signal) {
+        sigset_t old;
+        hold_signals(&old);
+        st = write(what, dir, diag);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (st == CARCER_OK && stop_signal) {
+            fprintf(stderr, "carcer: interrupted after the results were written to %s\n", dir);
+            return 128 + (int)stop_signal;
+        }
+    }
+    if (stop_signal) {
+        fprintf(stderr, "carcer: interrupted; nothing was written to %s\n", dir);
+        return 128 + (int)stop_signal;
+    }
+    if (st != CARCER_OK) {
+        print_diag(diag);
+        fprintf(stderr, "carcer: %s\n", carcer_status_text(st));
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     cli c = {0};
@@ -359,42 +417,12 @@ static int cmd_run(int argc, char **argv)
     }
     if ((status = memory_check(sc, &c, 0)) != 0)
         goto done;
-    carcer_run_options opt = carcer_run_options_default();
-    opt.seed = c.seed;
-    opt.replicates = (int)c.replicates;
-    opt.threads = (int)c.threads;
-    opt.stop = &stop_signal;
     progress_state ps = {0, -1};
-    if (!c.quiet && isatty(STDERR_FILENO)) {
-        opt.progress = progress;
-        opt.progress_ctx = &ps;
-    }
-    install_signals();
+    carcer_run_options opt = run_options(&c, &ps);
     carcer_status st = carcer_run(sc, &opt, diag, &res);
-    if (ps.shown)
-        fputs("\r\033[K", stderr);
-    if (st == CARCER_OK && !stop_signal) {
-        sigset_t old;
-        hold_signals(&old);
-        st = carcer_results_write(res, dir, diag);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        if (st == CARCER_OK && stop_signal) {
-            fprintf(stderr, "carcer: interrupted after the results were written to %s\n", dir);
-            status = 128 + (int)stop_signal;
-            goto done;
-        }
-    }
-    if (stop_signal) {
-        fprintf(stderr, "carcer: interrupted; nothing was written to %s\n", dir);
-        status = 128 + (int)stop_signal;
+    status = finish(st, dir, diag, &ps, write_results, res);
+    if (status)
         goto done;
-    }
-    if (st != CARCER_OK) {
-        print_diag(diag);
-        fprintf(stderr, "carcer: %s\n", carcer_status_text(st));
-        status = EXIT_INPUT;
-        goto done;
-    }
     if (!c.quiet)
         print_table(res, dir);
 done:
@@ -435,43 +463,14 @@ static int cmd_compare(int argc, char **argv)
         print_diag(diag);
         goto done;
     }
-    carcer_run_options opt = carcer_run_options_default();
-    opt.seed = c.seed;
-    opt.replicates = (int)c.replicates;
-    opt.threads = (int)c.threads;
-    opt.stop = &stop_signal;
     progress_state ps = {0, -1};
-    if (!c.quiet && isatty(STDERR_FILENO)) {
-        opt.progress = progress;
-        opt.progress_ctx = &ps;
-    }
-    install_signals();
+    carcer_run_options opt = run_options(&c, &ps);
     carcer_status st =
         carcer_compare((const carcer_scenario *const *)sc, npos, &opt, diag, &cmp);
-    if (ps.shown)
-        fputs("\r\033[K", stderr);
-    if (st == CARCER_OK && !stop_signal) {
-        sigset_t old;
-        hold_signals(&old);
-        st = carcer_comparison_write(cmp, dir, diag);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        if (st == CARCER_OK && stop_signal) {
-            fprintf(stderr, "carcer: interrupted after the results were written to %s\n", dir);
-            status = 128 + (int)stop_signal;
-            goto done;
-        }
-    }
-    if (stop_signal) {
-        fprintf(stderr, "carcer: interrupted; nothing was written to %s\n", dir);
-        status = 128 + (int)stop_signal;
-    } else if (st != CARCER_OK) {
-        print_diag(diag);
-        fprintf(stderr, "carcer: %s\n", carcer_status_text(st));
-        status = EXIT_INPUT;
-    } else if (!c.quiet) {
+    status = finish(st, dir, diag, &ps, write_comparison, cmp);
+    if (status == 0 && !c.quiet)
         printf("Comparison of %d scenarios written to %s/compare.csv and compare.json\n", npos,
                dir);
-    }
 done:
     carcer_comparison_free(cmp);
     for (int i = 0; i < npos; i++)
