@@ -46,6 +46,7 @@
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,28 @@ typedef struct dfac {
     int64_t infections, entries, staff_infections;
 } dfac;
 
+/* An agent's fields, together: entering, leaving, infection and
+ * progression each read and write most of them for one agent picked at
+ * random among up to millions, so one record (one cache line: the array is
+ * aligned to 64 bytes and the record padded to 64) costs one cache miss
+ * where an array per field cost one per field. */
+typedef struct dagent {
+    int32_t fac_of; /* facility */
+    int32_t home;   /* the engine's cell within the facility */
+    int32_t place;  /* the cell (general or virtual) the agent counts in, -1 when none */
+    int32_t pos;    /* position in the place's susceptible list of its class */
+    int32_t fpos;   /* position in the facility's susceptible list of its class */
+    int32_t qend;   /* the day the quarantine ends */
+    float age;
+    uint32_t w0, w1; /* identity of the agent's streams */
+    uint32_t pseq;   /* sequence of the pending progression event */
+    uint32_t nsteps; /* transitions drawn (sequence of CC_RP_DISEASE draws) */
+    uint16_t flags;  /* AF_* */
+    uint8_t state;   /* pathogen state */
+    uint8_t pad_[64 - 11 * 4 - 3];
+} dagent;
+#define AGENT_ALIGN 64
+
 /* age bands of the death tables in the metrics */
 static const double death_band_lo[] = {0, 18, 30, 50, 65};
 static const char *const death_band_name[] = {"0-17", "18-29", "30-49", "50-64", "65+"};
@@ -143,11 +166,9 @@ struct cc_disease {
     /* agents */
     int32_t nstaff;
     size_t nagents, capagents;
-    uint8_t *state;
-    uint16_t *flags;
-    int32_t *fac_of, *home, *place, *pos, *fpos, *qend;
-    float *age;
-    uint32_t *w0, *w1, *pseq, *nsteps;
+    dagent *ag;    /* the records, AGENT_ALIGN-aligned inside ag_raw */
+    char *ag_raw;  /* the allocation */
+    size_t ag_off; /* ag - ag_raw */
 
     /* calendar */
     int32_t ndays;
@@ -199,7 +220,7 @@ static bool is_staff(const cc_disease *d, int32_t a) { return a < d->nstaff; }
 
 static void seek_agent(cc_disease *d, int32_t a, uint32_t purpose, uint32_t seq)
 {
-    cc_stream_id id = {d->w0[a], d->w1[a], (purpose << 24) | (seq & 0xFFFFFFu)};
+    cc_stream_id id = {d->ag[a].w0, d->ag[a].w1, (purpose << 24) | (seq & 0xFFFFFFu)};
     cc_rng_seek(d->r, d->seed, d->replicate, id);
 }
 
@@ -226,7 +247,7 @@ static void schedule(cc_disease *d, int32_t a, int32_t day, unsigned kind, uint3
 
 /* ---- membership ----------------------------------------------------------- */
 
-static int32_t cls(const cc_disease *d, int32_t a) { return (d->flags[a] & AF_VACC) ? 1 : 0; }
+static int32_t cls(const cc_disease *d, int32_t a) { return (d->ag[a].flags & AF_VACC) ? 1 : 0; }
 
 static void active_set(cc_disease *d, int32_t g, bool on)
 {
@@ -246,13 +267,13 @@ static void active_set(cc_disease *d, int32_t g, bool on)
  * susceptible lists, infectious counts, the facility's detainee counters. */
 static void contrib(cc_disease *d, int32_t a, int sign)
 {
-    int32_t g = d->place[a];
+    int32_t g = d->ag[a].place;
     if (g < 0)
         return;
     dcell *c = &d->cell[g];
     dfac *f = &d->fac[c->fac];
     bool general = c->kind == CK_GENERAL;
-    const cc_pstate *st = &d->pg->state[d->state[a]];
+    const cc_pstate *st = &d->pg->state[d->ag[a].state];
     c->n += sign;
     if (general)
         f->n += sign;
@@ -265,34 +286,34 @@ static void contrib(cc_disease *d, int32_t a, int sign)
                 c->n -= sign;
                 if (general)
                     f->n -= sign;
-                d->place[a] = -1;
+                d->ag[a].place = -1;
                 return;
             }
-            d->pos[a] = c->nsus[k];
+            d->ag[a].pos = c->nsus[k];
             c->sus[k][c->nsus[k]++] = a;
             if (general) {
-                d->fpos[a] = f->nsus[k];
+                d->ag[a].fpos = f->nsus[k];
                 f->sus[k][f->nsus[k]++] = a;
             }
         } else {
             int32_t last = c->sus[k][--c->nsus[k]];
-            c->sus[k][d->pos[a]] = last;
-            d->pos[last] = d->pos[a];
+            c->sus[k][d->ag[a].pos] = last;
+            d->ag[last].pos = d->ag[a].pos;
             if (general) {
                 last = f->sus[k][--f->nsus[k]];
-                f->sus[k][d->fpos[a]] = last;
-                d->fpos[last] = d->fpos[a];
+                f->sus[k][d->ag[a].fpos] = last;
+                d->ag[last].fpos = d->ag[a].fpos;
             }
         }
     }
-    int k = d->inf_index[d->state[a]];
+    int k = d->inf_index[d->ag[a].state];
     if (k >= 0) {
         d->cell_ninf[(size_t)g * (size_t)d->ninf_states + (size_t)k] += sign;
         c->ninf += sign;
         active_set(d, g, c->ninf > 0);
     }
     if (!is_staff(d, a)) {
-        d->fac_state[(size_t)c->fac * (size_t)d->pg->nstates + d->state[a]] += sign;
+        d->fac_state[(size_t)c->fac * (size_t)d->pg->nstates + d->ag[a].state] += sign;
         if (st->kind == CC_PS_INFECTED)
             f->active_infections += sign;
         if (st->hospital)
@@ -303,20 +324,20 @@ static void contrib(cc_disease *d, int32_t a, int sign)
 static void move_to(cc_disease *d, int32_t a, int32_t g)
 {
     contrib(d, a, -1);
-    d->place[a] = g;
+    d->ag[a].place = g;
     contrib(d, a, +1);
 }
 
 static void set_state(cc_disease *d, int32_t a, int st)
 {
     contrib(d, a, -1);
-    d->state[a] = (uint8_t)st;
+    d->ag[a].state = (uint8_t)st;
     contrib(d, a, +1);
 }
 
 static int32_t home_cell(const cc_disease *d, int32_t a)
 {
-    return d->fac[d->fac_of[a]].base + d->home[a];
+    return d->fac[d->ag[a].fac_of].base + d->ag[a].home;
 }
 
 static int32_t virtual_cell(const cc_disease *d, int f, int kind)
@@ -333,28 +354,20 @@ static int ensure_agents(cc_disease *d, size_t need)
     size_t cap = d->capagents ? d->capagents : 1024;
     while (cap < need)
         cap *= 2;
-#define GROW(arr)                                                                       \
-    do {                                                                                \
-        void *p_ = realloc(d->arr, cap * sizeof *d->arr);                               \
-        if (!p_)                                                                        \
-            return -1;                                                                  \
-        d->arr = p_;                                                                    \
-        memset(d->arr + d->capagents, 0, (cap - d->capagents) * sizeof *d->arr);        \
-    } while (0)
-    GROW(state);
-    GROW(flags);
-    GROW(fac_of);
-    GROW(home);
-    GROW(place);
-    GROW(pos);
-    GROW(fpos);
-    GROW(qend);
-    GROW(age);
-    GROW(w0);
-    GROW(w1);
-    GROW(pseq);
-    GROW(nsteps);
-#undef GROW
+    /* realloc (which can move pages instead of copying them) of a block
+     * with room to align the records; if the block's alignment changed,
+     * the records move to the new aligned start */
+    size_t bytes = cap * sizeof(dagent) + AGENT_ALIGN;
+    char *raw = realloc(d->ag_raw, bytes);
+    if (!raw)
+        return -1;
+    size_t off = (AGENT_ALIGN - (size_t)((uintptr_t)raw % AGENT_ALIGN)) % AGENT_ALIGN;
+    if (d->capagents && off != d->ag_off)
+        memmove(raw + off, raw + d->ag_off, d->capagents * sizeof(dagent));
+    d->ag_raw = raw;
+    d->ag_off = off;
+    d->ag = (dagent *)(void *)(raw + off);
+    memset(d->ag + d->capagents, 0, (cap - d->capagents) * sizeof(dagent));
     d->capagents = cap;
     return 0;
 }
@@ -367,8 +380,8 @@ static void vqueue_push(cc_disease *d, int32_t a)
     for (int i = 0; i < sp->vaccination.npriority; i++) {
         cc_vgroup g = sp->vaccination.priority[i];
         bool in = g == CC_VG_ALL || (g == CC_VG_STAFF && is_staff(d, a)) ||
-                  (g == CC_VG_RISK && (d->flags[a] & AF_RISK)) ||
-                  (g == CC_VG_AGE_OVER_50 && !is_staff(d, a) && d->age[a] >= 50);
+                  (g == CC_VG_RISK && (d->ag[a].flags & AF_RISK)) ||
+                  (g == CC_VG_AGE_OVER_50 && !is_staff(d, a) && d->ag[a].age >= 50);
         if (!in)
             continue;
         if (grow_list(&d->vq[g], &d->vqcap[g], d->vqn[g] + 1)) {
@@ -391,13 +404,13 @@ static void enter_state(cc_disease *d, int32_t a, int st, int32_t day)
 
 static void count_infection(cc_disease *d, int32_t a)
 {
-    dfac *f = &d->fac[d->fac_of[a]];
+    dfac *f = &d->fac[d->ag[a].fac_of];
     if (is_staff(d, a)) {
         d->inf_staff++;
         f->staff_infections++;
         return;
     }
-    if (d->flags[a] & AF_CHILD)
+    if (d->ag[a].flags & AF_CHILD)
         d->inf_children++;
     else
         d->inf_detainees++;
@@ -423,27 +436,27 @@ static double room_capacity(const cc_disease *d, int f, double given)
 
 static void isolate(cc_disease *d, int32_t a)
 {
-    if (is_staff(d, a) || !(d->flags[a] & AF_PRESENT) || (d->flags[a] & AF_ISO))
+    if (is_staff(d, a) || !(d->ag[a].flags & AF_PRESENT) || (d->ag[a].flags & AF_ISO))
         return;
-    int f = d->fac_of[a];
+    int f = d->ag[a].fac_of;
     int32_t g = virtual_cell(d, f, CK_ISOLATION);
     if (d->cell[g].n >= room_capacity(d, f, d->spec->isolation.capacity)) {
         d->isolation_overflow++;
         return;
     }
-    d->flags[a] = (uint16_t)((d->flags[a] | AF_ISO) & ~AF_QUAR);
+    d->ag[a].flags = (uint16_t)((d->ag[a].flags | AF_ISO) & ~AF_QUAR);
     move_to(d, a, g);
 }
 
 /* Leave isolation once neither infectious nor symptomatic. */
 static void maybe_release_isolation(cc_disease *d, int32_t a)
 {
-    if (!(d->flags[a] & AF_ISO))
+    if (!(d->ag[a].flags & AF_ISO))
         return;
-    const cc_pstate *st = &d->pg->state[d->state[a]];
+    const cc_pstate *st = &d->pg->state[d->ag[a].state];
     if (st->infectiousness > 0 || st->symptomatic)
         return;
-    d->flags[a] = (uint16_t)(d->flags[a] & ~AF_ISO);
+    d->ag[a].flags = (uint16_t)(d->ag[a].flags & ~AF_ISO);
     move_to(d, a, home_cell(d, a));
 }
 
@@ -453,10 +466,10 @@ static int pick_next(cc_disease *d, int32_t a, const cc_pstate *st, double u)
 {
     double p[CC_PATH_MAX_NEXT], sum = 0;
     int rest = -1;
-    bool risk = (d->flags[a] & AF_RISK) != 0;
+    bool risk = (d->ag[a].flags & AF_RISK) != 0;
     bool custody = !is_staff(d, a);
     double severe_factor = 1;
-    if (d->flags[a] & AF_VACC) {
+    if (d->ag[a].flags & AF_VACC) {
         double vi = d->spec->vaccination.efficacy_infection;
         double vs = d->spec->vaccination.efficacy_severe;
         /* overall protection against severe disease vs = 1 - (1 - vi) x
@@ -470,7 +483,7 @@ static int pick_next(cc_disease *d, int32_t a, const cc_pstate *st, double u)
             p[k] = 0;
             continue;
         }
-        double q = cc_prob_eval(&st->p[k], d->age[a], risk);
+        double q = cc_prob_eval(&st->p[k], d->ag[a].age, risk);
         const cc_pstate *to = &d->pg->state[st->to[k]];
         if (to->kind == CC_PS_DEAD || to->hospital)
             q *= severe_factor;
@@ -502,13 +515,13 @@ static void die(cc_disease *d, int32_t a)
         return;
     }
     d->deaths_total++;
-    d->fac[d->fac_of[a]].deaths_today++;
+    d->fac[d->ag[a].fac_of].deaths_today++;
     int band = 0;
     for (int i = 0; i < NDEATH_BANDS; i++)
-        if (d->age[a] >= death_band_lo[i])
+        if (d->ag[a].age >= death_band_lo[i])
             band = i;
     d->deaths_by_band[band]++;
-    d->deaths_by_risk[(d->flags[a] & AF_RISK) ? 1 : 0]++;
+    d->deaths_by_risk[(d->ag[a].flags & AF_RISK) ? 1 : 0]++;
     if (d->deaths) {
         if (cc_grow((void **)d->deaths, d->capdeaths, *d->ndeaths + 1, sizeof **d->deaths)) {
             d->oom = 1;
@@ -522,19 +535,19 @@ static void schedule_progression(cc_disease *d, int32_t a, int32_t day)
 {
     /* a chain of zero-day stays is walked at once; the guard bounds it */
     for (int guard = 0; guard < 64; guard++) {
-        const cc_pstate *st = &d->pg->state[d->state[a]];
+        const cc_pstate *st = &d->pg->state[d->ag[a].state];
         if (!st->has_duration)
             return; /* susceptible, dead, or recovered for good */
-        seek_agent(d, a, CC_RP_DISEASE, d->nsteps[a]++);
+        seek_agent(d, a, CC_RP_DISEASE, d->ag[a].nsteps++);
         double x = cc_dist_sample(d->r, &st->duration);
         double fl = floor(x);
         double u = cc_rng_uniform(d->r);
         int64_t days = (int64_t)fl + (u < x - fl ? 1 : 0);
         if (days > 0) {
-            d->pseq[a] = (d->pseq[a] + 1) & EV_SEQ_MASK;
+            d->ag[a].pseq = (d->ag[a].pseq + 1) & EV_SEQ_MASK;
             int64_t when = (int64_t)day + days;
             if (when < d->ndays)
-                schedule(d, a, (int32_t)when, EV_PROG, d->pseq[a]);
+                schedule(d, a, (int32_t)when, EV_PROG, d->ag[a].pseq);
             return;
         }
         /* zero days: leave the state now */
@@ -554,14 +567,14 @@ static void schedule_progression(cc_disease *d, int32_t a, int32_t day)
 
 static void progress(cc_disease *d, int32_t a, int32_t day)
 {
-    const cc_pstate *st = &d->pg->state[d->state[a]];
+    const cc_pstate *st = &d->pg->state[d->ag[a].state];
     if (st->kind == CC_PS_RECOVERED) { /* waning */
         set_state(d, a, d->pg->susceptible);
         return;
     }
     if (st->kind != CC_PS_INFECTED)
         return;
-    seek_agent(d, a, CC_RP_DISEASE, d->nsteps[a]++);
+    seek_agent(d, a, CC_RP_DISEASE, d->ag[a].nsteps++);
     int nx = pick_next(d, a, st, cc_rng_uniform(d->r));
     const cc_pstate *to = &d->pg->state[nx];
     if (to->kind == CC_PS_DEAD) {
@@ -570,7 +583,7 @@ static void progress(cc_disease *d, int32_t a, int32_t day)
         return;
     }
     enter_state(d, a, nx, day);
-    to = &d->pg->state[d->state[a]];
+    to = &d->pg->state[d->ag[a].state];
     if (to->symptomatic && d->spec->isolation.symptomatic &&
         window_on(&d->spec->isolation.w, day))
         isolate(d, a);
@@ -673,13 +686,13 @@ int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, c
         for (int32_t i = 0; i < fa->nstaff; i++) {
             int32_t a = fa->staff0 + i;
             cc_stream_id id = cc_stream(CC_RK_STAFF, (uint32_t)f, (uint32_t)i, 0, 0);
-            d->w0[a] = id.w0;
-            d->w1[a] = id.w1;
-            d->flags[a] = AF_SEEN | AF_PRESENT | AF_STAFF;
-            d->state[a] = (uint8_t)d->pg->susceptible;
-            d->fac_of[a] = f;
-            d->age[a] = 40; /* [assumption] staff age; only severity uses it */
-            d->place[a] = -1;
+            d->ag[a].w0 = id.w0;
+            d->ag[a].w1 = id.w1;
+            d->ag[a].flags = AF_SEEN | AF_PRESENT | AF_STAFF;
+            d->ag[a].state = (uint8_t)d->pg->susceptible;
+            d->ag[a].fac_of = f;
+            d->ag[a].age = 40; /* [assumption] staff age; only severity uses it */
+            d->ag[a].place = -1;
             move_to(d, a, virtual_cell(d, f, CK_STAFF));
             vqueue_push(d, a);
         }
@@ -714,19 +727,7 @@ void cc_disease_free(cc_disease *d)
     free(d->cal);
     for (int g = 0; g < CC_VG_COUNT; g++)
         free(d->vq[g]);
-    free(d->state);
-    free(d->flags);
-    free(d->fac_of);
-    free(d->home);
-    free(d->place);
-    free(d->pos);
-    free(d->fpos);
-    free(d->qend);
-    free(d->age);
-    free(d->w0);
-    free(d->w1);
-    free(d->pseq);
-    free(d->nsteps);
+    free(d->ag_raw);
     free(d->snap_cell);
     free(d->snap_force);
     free(d->fac_I);
@@ -769,35 +770,35 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
     if ((size_t)a >= d->nagents)
         d->nagents = (size_t)a + 1;
     dfac *f = &d->fac[facility];
-    bool first = !(d->flags[a] & AF_SEEN);
+    bool first = !(d->ag[a].flags & AF_SEEN);
     if (first) {
-        d->flags[a] = AF_SEEN;
-        d->state[a] = (uint8_t)d->pg->susceptible;
-    } else if (from_community && d->pg->state[d->state[a]].kind == CC_PS_INFECTED) {
+        d->ag[a].flags = AF_SEEN;
+        d->ag[a].state = (uint8_t)d->pg->susceptible;
+    } else if (from_community && d->pg->state[d->ag[a].state].kind == CC_PS_INFECTED) {
         /* back from the community, where the infection was not followed:
          * it is over by now [approximation] */
-        d->state[a] = (uint8_t)d->pg->recovered;
+        d->ag[a].state = (uint8_t)d->pg->recovered;
     }
-    if (d->pg->state[d->state[a]].kind == CC_PS_DEAD)
+    if (d->pg->state[d->ag[a].state].kind == CC_PS_DEAD)
         return;
     /* intake into detention: from the community, or on from police
      * custody; police lock-ups themselves quarantine and test no one */
     bool police = d->s->facility[facility].type == CC_FAC_POLICE;
-    bool intake = !police && (from_community || (d->flags[a] & AF_FRESH));
-    d->flags[a] = (uint16_t)((d->flags[a] | AF_PRESENT) &
+    bool intake = !police && (from_community || (d->ag[a].flags & AF_FRESH));
+    d->ag[a].flags = (uint16_t)((d->ag[a].flags | AF_PRESENT) &
                              ~(AF_QUAR | AF_ISO | AF_RISK | AF_CHILD | AF_FRESH));
     if (police && from_community)
-        d->flags[a] |= AF_FRESH;
+        d->ag[a].flags |= AF_FRESH;
     if (risk)
-        d->flags[a] |= AF_RISK;
+        d->ag[a].flags |= AF_RISK;
     if (child)
-        d->flags[a] |= AF_CHILD;
-    d->w0[a] = who.w0;
-    d->w1[a] = who.w1;
-    d->age[a] = (float)age;
-    d->fac_of[a] = facility;
-    d->home[a] = cell >= 0 && cell < f->ncells ? cell : 0;
-    d->place[a] = -1;
+        d->ag[a].flags |= AF_CHILD;
+    d->ag[a].w0 = who.w0;
+    d->ag[a].w1 = who.w1;
+    d->ag[a].age = (float)age;
+    d->ag[a].fac_of = facility;
+    d->ag[a].home = cell >= 0 && cell < f->ncells ? cell : 0;
+    d->ag[a].place = -1;
     f->entries++;
     const cc_disease_spec *sp = d->spec;
 
@@ -810,10 +811,10 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
         int32_t q = virtual_cell(d, facility, CK_QUARANTINE);
         if (d->cell[q].n < d->cell[q].cap) {
             g = q;
-            d->flags[a] |= AF_QUAR;
+            d->ag[a].flags |= AF_QUAR;
             int32_t len = (int32_t)ceil(qdays);
-            d->qend[a] = day + len;
-            schedule(d, a, d->qend[a], EV_QEND, 0);
+            d->ag[a].qend = day + len;
+            schedule(d, a, d->ag[a].qend, EV_QEND, 0);
             /* tests spread evenly over the stay, the last on its last day
              * (before the release of that day: same-day events keep their
              * order in the bucket, and EV_QEND was scheduled first, so the
@@ -826,7 +827,7 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
             d->quarantine_overflow++;
         }
     }
-    d->place[a] = g;
+    d->ag[a].place = g;
     contrib(d, a, +1);
 
     /* infection brought in */
@@ -835,7 +836,7 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
      * other number, and most admissions come before any epidemic) */
     const cc_state_shares *shares = initial ? &sp->initial_states : &sp->intake_states;
     double prev = from_community ? sched(&sp->community_prevalence, day) : 0;
-    if (d->pg->state[d->state[a]].kind == CC_PS_SUSCEPTIBLE && (from_community || initial) &&
+    if (d->pg->state[d->ag[a].state].kind == CC_PS_SUSCEPTIBLE && (from_community || initial) &&
         (prev > 0 || shares->n > 0)) {
         seek_agent(d, a, CC_RP_INFECTION, (uint32_t)day);
         double u = cc_rng_uniform(d->r);
@@ -847,7 +848,7 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
             start_from_shares(d, a, shares, u, day);
         }
     }
-    if (d->pg->state[d->state[a]].symptomatic && sp->isolation.symptomatic &&
+    if (d->pg->state[d->ag[a].state].symptomatic && sp->isolation.symptomatic &&
         window_on(&sp->isolation.w, day))
         isolate(d, a);
 
@@ -865,7 +866,7 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
             schedule(d, a, first_day, EV_TEST, 1);
         }
     }
-    if (!(d->flags[a] & AF_VACC))
+    if (!(d->ag[a].flags & AF_VACC))
         vqueue_push(d, a);
 }
 
@@ -875,17 +876,17 @@ void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reaso
     if (!d || person < 0 || (size_t)(person + d->nstaff) >= d->nagents)
         return;
     int32_t a = (int32_t)(person + d->nstaff);
-    if (!(d->flags[a] & AF_PRESENT))
+    if (!(d->ag[a].flags & AF_PRESENT))
         return;
-    if (why == CC_LEAVE_RELEASED && d->pg->state[d->state[a]].infectiousness > 0)
+    if (why == CC_LEAVE_RELEASED && d->pg->state[d->ag[a].state].infectiousness > 0)
         d->spillover_released++;
     contrib(d, a, -1);
-    d->place[a] = -1;
-    d->flags[a] = (uint16_t)(d->flags[a] & ~(AF_PRESENT | AF_QUAR | AF_ISO));
+    d->ag[a].place = -1;
+    d->ag[a].flags = (uint16_t)(d->ag[a].flags & ~(AF_PRESENT | AF_QUAR | AF_ISO));
     if (why != CC_LEAVE_MOVING)
-        d->flags[a] = (uint16_t)(d->flags[a] & ~AF_FRESH);
+        d->ag[a].flags = (uint16_t)(d->ag[a].flags & ~AF_FRESH);
     if (why != CC_LEAVE_MOVING)
-        d->pseq[a] = (d->pseq[a] + 1) & EV_SEQ_MASK; /* not followed outside */
+        d->ag[a].pseq = (d->ag[a].pseq + 1) & EV_SEQ_MASK; /* not followed outside */
 }
 
 int cc_disease_infect(cc_disease *d, int64_t person, int32_t day)
@@ -893,7 +894,7 @@ int cc_disease_infect(cc_disease *d, int64_t person, int32_t day)
     if (!d || person < 0 || (size_t)(person + d->nstaff) >= d->nagents)
         return -1;
     int32_t a = (int32_t)(person + d->nstaff);
-    if (!(d->flags[a] & AF_PRESENT) || d->pg->state[d->state[a]].kind != CC_PS_SUSCEPTIBLE)
+    if (!(d->ag[a].flags & AF_PRESENT) || d->pg->state[d->ag[a].state].kind != CC_PS_SUSCEPTIBLE)
         return -1;
     d->imported++; /* seeded from outside, not acquired in custody */
     enter_state(d, a, d->pg->entry, day);
@@ -936,11 +937,11 @@ static void vaccinate(cc_disease *d, int32_t day)
         cc_vgroup g = sp->vaccination.priority[i];
         while (n > 0 && d->vqhead[g] < d->vqn[g]) {
             int32_t a = d->vq[g][d->vqhead[g]++];
-            if (!(d->flags[a] & AF_PRESENT) || (d->flags[a] & AF_VACC) ||
-                d->pg->state[d->state[a]].kind == CC_PS_DEAD)
+            if (!(d->ag[a].flags & AF_PRESENT) || (d->ag[a].flags & AF_VACC) ||
+                d->pg->state[d->ag[a].state].kind == CC_PS_DEAD)
                 continue;
             contrib(d, a, -1);
-            d->flags[a] |= AF_VACC;
+            d->ag[a].flags |= AF_VACC;
             contrib(d, a, +1);
             d->doses++;
             n--;
@@ -1095,15 +1096,15 @@ static void handle_event(cc_disease *d, event e, int32_t day)
     unsigned kind = e.tag >> 28;
     uint32_t seq = e.tag & EV_SEQ_MASK;
     const cc_disease_spec *sp = d->spec;
-    bool present = (d->flags[a] & AF_PRESENT) != 0;
+    bool present = (d->ag[a].flags & AF_PRESENT) != 0;
     switch (kind) {
     case EV_PROG:
-        if (seq == d->pseq[a])
+        if (seq == d->ag[a].pseq)
             progress(d, a, day);
         break;
     case EV_QEND:
-        if (present && (d->flags[a] & AF_QUAR) && d->qend[a] == day) {
-            d->flags[a] = (uint16_t)(d->flags[a] & ~AF_QUAR);
+        if (present && (d->ag[a].flags & AF_QUAR) && d->ag[a].qend == day) {
+            d->ag[a].flags = (uint16_t)(d->ag[a].flags & ~AF_QUAR);
             move_to(d, a, home_cell(d, a));
         }
         break;
@@ -1111,9 +1112,9 @@ static void handle_event(cc_disease *d, event e, int32_t day)
         if (!present || is_staff(d, a))
             break;
         /* seq 2: a test of the intake quarantine, done while it lasts */
-        if (seq == 2 ? (d->flags[a] & AF_QUAR) != 0 : window_on(&sp->testing.w, day)) {
+        if (seq == 2 ? (d->ag[a].flags & AF_QUAR) != 0 : window_on(&sp->testing.w, day)) {
             d->tests++;
-            const cc_pstate *st = &d->pg->state[d->state[a]];
+            const cc_pstate *st = &d->pg->state[d->ag[a].state];
             if (st->detectable) {
                 seek_agent(d, a, CC_RP_HEALTH, (uint32_t)day | 0x800000u);
                 if (cc_rng_uniform(d->r) < sp->testing.sensitivity) {
@@ -1126,15 +1127,15 @@ static void handle_event(cc_disease *d, event e, int32_t day)
             schedule(d, a, day + sp->testing.every_days, EV_TEST, 1);
         break;
     case EV_RESULT:
-        if (present && d->pg->state[d->state[a]].kind == CC_PS_INFECTED) {
+        if (present && d->pg->state[d->ag[a].state].kind == CC_PS_INFECTED) {
             isolate(d, a);
             maybe_release_isolation(d, a); /* already past it: stays home */
         }
         break;
     case EV_VWANE:
-        if (d->flags[a] & AF_VACC) {
+        if (d->ag[a].flags & AF_VACC) {
             contrib(d, a, -1);
-            d->flags[a] = (uint16_t)(d->flags[a] & ~AF_VACC);
+            d->ag[a].flags = (uint16_t)(d->ag[a].flags & ~AF_VACC);
             contrib(d, a, +1);
         }
         break;
