@@ -393,13 +393,15 @@ static void vqueue_push(cc_disease *d, int32_t a)
     }
 }
 
-/* Draw how long agent a stays in its current state and schedule the end. */
-static void schedule_progression(cc_disease *d, int32_t a, int32_t day);
+/* Draw how long agent a stays in its current state and schedule the end;
+ * `drawing`: d->r already points into the agent's CC_RP_DISEASE stream of
+ * this transition (progress), whose draws continue. */
+static void schedule_progression(cc_disease *d, int32_t a, int32_t day, bool drawing);
 
 static void enter_state(cc_disease *d, int32_t a, int st, int32_t day)
 {
     set_state(d, a, st);
-    schedule_progression(d, a, day);
+    schedule_progression(d, a, day, false);
 }
 
 static void count_infection(cc_disease *d, int32_t a)
@@ -531,14 +533,18 @@ static void die(cc_disease *d, int32_t a)
     }
 }
 
-static void schedule_progression(cc_disease *d, int32_t a, int32_t day)
+static void schedule_progression(cc_disease *d, int32_t a, int32_t day, bool drawing)
 {
-    /* a chain of zero-day stays is walked at once; the guard bounds it */
+    /* a chain of zero-day stays is walked at once, drawing on from one
+     * stream (one seek per transition: a Philox block holds the choice of
+     * the next state, a duration and its rounding); the guard bounds it */
     for (int guard = 0; guard < 64; guard++) {
         const cc_pstate *st = &d->pg->state[d->ag[a].state];
         if (!st->has_duration)
             return; /* susceptible, dead, or recovered for good */
-        seek_agent(d, a, CC_RP_DISEASE, d->ag[a].nsteps++);
+        if (!drawing)
+            seek_agent(d, a, CC_RP_DISEASE, d->ag[a].nsteps++);
+        drawing = true;
         double x = cc_dist_sample(d->r, &st->duration);
         double fl = floor(x);
         double u = cc_rng_uniform(d->r);
@@ -582,7 +588,8 @@ static void progress(cc_disease *d, int32_t a, int32_t day)
         die(d, a);
         return;
     }
-    enter_state(d, a, nx, day);
+    set_state(d, a, nx);
+    schedule_progression(d, a, day, true);
     to = &d->pg->state[d->ag[a].state];
     if (to->symptomatic && d->spec->isolation.symptomatic &&
         window_on(&d->spec->isolation.w, day))
