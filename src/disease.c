@@ -877,6 +877,17 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
         vqueue_push(d, a);
 }
 
+void cc_disease_prefetch(const cc_disease *d, int64_t person)
+{
+#if defined(__GNUC__)
+    if (d && person >= 0 && (size_t)(person + d->nstaff) < d->capagents)
+        __builtin_prefetch(&d->ag[person + d->nstaff]);
+#else
+    (void)d;
+    (void)person;
+#endif
+}
+
 void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reason why)
 {
     (void)day;
@@ -1178,8 +1189,14 @@ int cc_disease_step(cc_disease *d, int32_t day, int64_t **deaths, size_t *ndeath
     transmit(d, day);
     /* progression: today's events (new ones may be appended while we go) */
     bucket *b = &d->cal[day];
-    for (size_t i = 0; i < b->n; i++)
+    enum { AHEAD = 8 }; /* events whose agent record is fetched in advance */
+    for (size_t i = 0; i < b->n; i++) {
+#if defined(__GNUC__)
+        if (i + AHEAD < b->n)
+            __builtin_prefetch(&d->ag[b->e[i + AHEAD].agent]);
+#endif
         handle_event(d, b->e[i], day);
+    }
     free(b->e);
     b->e = NULL;
     b->n = b->cap = 0;

@@ -55,6 +55,11 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
 typedef enum cc_leave_reason { CC_LEAVE_RELEASED, CC_LEAVE_DIED, CC_LEAVE_MOVING } cc_leave_reason;
 void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reason why);
 
+/* Ask the memory system for the person's record ahead of an event that may
+ * enter or leave them (the engine knows a day's people in advance). No
+ * effect on the state; NULL d does nothing. */
+void cc_disease_prefetch(const cc_disease *d, int64_t person);
+
 /* Transmission (from the state at the start of the day) then progression.
  * Persons who die of the disease today are appended to *deaths (a growable
  * array the caller owns; *ndeaths and *cap updated); the caller removes them

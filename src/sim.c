@@ -143,8 +143,11 @@ static void run_events(cc_sim *sim, int32_t day, uint32_t from, uint32_t to, int
 {
     enum { AHEAD = 8 }; /* events prefetched ahead of the one processed */
     for (uint32_t i = from; i < to && i < sim->cal.b[day].n; i++) {
-        if (i + AHEAD < sim->cal.b[day].n)
-            cc_people_prefetch(&sim->P, sim->cal.b[day].e[i + AHEAD].person);
+        if (i + AHEAD < sim->cal.b[day].n) {
+            int32_t ahead = sim->cal.b[day].e[i + AHEAD].person;
+            cc_people_prefetch(&sim->P, ahead);
+            cc_disease_prefetch(sim->disease, ahead);
+        }
         cc_event e = sim->cal.b[day].e[i]; /* re-read: the bucket may grow */
         bool rearrest = cc_event_type(e) == CC_EV_REARREST;
         if ((which == 0 && !rearrest) || (which == 1 && rearrest) || which == 2)
