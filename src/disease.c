@@ -12,8 +12,13 @@
  * three virtual ones: quarantine, isolation and the staff room. Each cell
  * keeps the number present, the number present in each infectious state,
  * and the list of its susceptibles by class with O(1) swap-remove (each
- * agent remembers its position). The facility keeps the same for its
- * general cells (the engine's), which the facility-wide term uses.
+ * agent remembers its position). The facility keeps, for the facility-wide
+ * term, the number of susceptibles of each class in its general cells (the
+ * engine's) and a Fenwick tree of them over those cells, which picks one
+ * uniformly in O(log cells): a cell with the probability of its share, then
+ * a member of its list. (A facility-wide list would cost a second
+ * swap-remove, and a second agent record touched at random, at every entry
+ * and exit, for draws made only while an epidemic runs.)
  *
  * Transmission on day t, from the state at the start of the day (the forces
  * are computed for every cell and facility before anyone is infected):
@@ -105,9 +110,8 @@ typedef struct dcell {
 typedef struct dfac {
     int32_t base, ncells;
     int32_t n;        /* present in general cells */
-    int32_t nsus[NCLASS];
-    size_t capsus[NCLASS];
-    int32_t *sus[NCLASS];
+    int32_t nsus[NCLASS];  /* susceptibles in general cells */
+    int32_t *fen[NCLASS];  /* Fenwick trees of the cells' nsus (1-based, ncells) */
     int32_t staff0, nstaff;
     /* detainee counts (children included, staff not) */
     int64_t active_infections, hospitalised, new_today, deaths_today;
@@ -124,7 +128,6 @@ typedef struct dagent {
     int32_t home;   /* the engine's cell within the facility */
     int32_t place;  /* the cell (general or virtual) the agent counts in, -1 when none */
     int32_t pos;    /* position in the place's susceptible list of its class */
-    int32_t fpos;   /* position in the facility's susceptible list of its class */
     int32_t qend;   /* the day the quarantine ends */
     float age;
     uint32_t w0, w1; /* identity of the agent's streams */
@@ -132,7 +135,7 @@ typedef struct dagent {
     uint32_t nsteps; /* transitions drawn (sequence of CC_RP_DISEASE draws) */
     uint16_t flags;  /* AF_* */
     uint8_t state;   /* pathogen state */
-    uint8_t pad_[64 - 11 * 4 - 3];
+    uint8_t pad_[64 - 10 * 4 - 3];
 } dagent;
 #define AGENT_ALIGN 64
 
@@ -263,6 +266,37 @@ static void active_set(cc_disease *d, int32_t g, bool on)
     }
 }
 
+/* Fenwick tree t[1..n] of counts: add v to the count of item i (0-based). */
+static void fen_add(int32_t *t, int32_t n, int32_t i, int32_t v)
+{
+    for (uint32_t x = (uint32_t)i + 1; x <= (uint32_t)n; x += x & (0u - x))
+        t[x] += v;
+}
+
+/* The item (0-based) holding the j-th unit (0-based) of the counts in t, and
+ * *j set to the unit's rank within the item: a descent from the largest
+ * power of two not above n (Fenwick, "A new data structure for cumulative
+ * frequency tables", 1994). Requires j < the total. */
+static int32_t fen_find(const int32_t *t, int32_t n, int32_t *j)
+{
+    uint32_t pos = 0, step = 1;
+    while (step * 2 <= (uint32_t)n)
+        step *= 2;
+    for (; step > 0; step /= 2)
+        if (pos + step <= (uint32_t)n && t[pos + step] <= *j) {
+            pos += step;
+            *j -= t[pos];
+        }
+    return (int32_t)pos;
+}
+
+/* The j-th (0-based) susceptible of class k in facility f's general cells. */
+static int32_t facility_susceptible(const cc_disease *d, const dfac *f, int k, int32_t j)
+{
+    int32_t c = fen_find(f->fen[k], f->ncells, &j);
+    return d->cell[f->base + c].sus[k][j];
+}
+
 /* Add (sign +1) or remove (-1) agent a's contribution to its place: counts,
  * susceptible lists, infectious counts, the facility's detainee counters. */
 static void contrib(cc_disease *d, int32_t a, int sign)
@@ -280,8 +314,7 @@ static void contrib(cc_disease *d, int32_t a, int sign)
     if (st->kind == CC_PS_SUSCEPTIBLE) {
         int32_t k = cls(d, a);
         if (sign > 0) {
-            if (grow_list(&c->sus[k], &c->capsus[k], (size_t)c->nsus[k] + 1) ||
-                (general && grow_list(&f->sus[k], &f->capsus[k], (size_t)f->nsus[k] + 1))) {
+            if (grow_list(&c->sus[k], &c->capsus[k], (size_t)c->nsus[k] + 1)) {
                 d->oom = 1;
                 c->n -= sign;
                 if (general)
@@ -291,19 +324,14 @@ static void contrib(cc_disease *d, int32_t a, int sign)
             }
             d->ag[a].pos = c->nsus[k];
             c->sus[k][c->nsus[k]++] = a;
-            if (general) {
-                d->ag[a].fpos = f->nsus[k];
-                f->sus[k][f->nsus[k]++] = a;
-            }
         } else {
             int32_t last = c->sus[k][--c->nsus[k]];
             c->sus[k][d->ag[a].pos] = last;
             d->ag[last].pos = d->ag[a].pos;
-            if (general) {
-                last = f->sus[k][--f->nsus[k]];
-                f->sus[k][d->ag[a].fpos] = last;
-                d->ag[last].fpos = d->ag[a].fpos;
-            }
+        }
+        if (general) {
+            f->nsus[k] += sign;
+            fen_add(f->fen[k], f->ncells, g - f->base, sign);
         }
     }
     int k = d->inf_index[d->ag[a].state];
@@ -667,6 +695,9 @@ int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, c
         goto oom;
     for (int f = 0; f < d->nfac; f++) {
         dfac *fa = &d->fac[f];
+        for (int k = 0; k < NCLASS; k++)
+            if (!(fa->fen[k] = calloc((size_t)fa->ncells + 1, sizeof *fa->fen[k])))
+                goto oom;
         double cap = sched(&s->facility[f].capacity, 0) / fa->ncells;
         for (int32_t c = 0; c < fa->ncells + NVIRTUAL; c++) {
             dcell *ce = &d->cell[fa->base + c];
@@ -721,7 +752,7 @@ void cc_disease_free(cc_disease *d)
     cc_rng_free(d->r);
     for (int f = 0; d->fac && f < d->nfac; f++)
         for (int k = 0; k < NCLASS; k++)
-            free(d->fac[f].sus[k]);
+            free(d->fac[f].fen[k]);
     for (int32_t g = 0; d->cell && g < d->ncells; g++)
         for (int k = 0; k < NCLASS; k++)
             free(d->cell[g].sus[k]);
@@ -984,18 +1015,15 @@ static void introduce(cc_disease *d, int32_t day)
                     cc_stream(CC_RK_FACILITY, (uint32_t)in->facility, (uint32_t)day,
                               CC_RP_INFECTION, (uint32_t)(1 + i)));
         for (int32_t j = 0; j < in->count; j++) {
-            int32_t **l0, **l1, *n0, *n1;
-            if (in->staff) {
-                dcell *c = &d->cell[virtual_cell(d, in->facility, CK_STAFF)];
-                l0 = &c->sus[0], l1 = &c->sus[1], n0 = &c->nsus[0], n1 = &c->nsus[1];
-            } else {
-                l0 = &f->sus[0], l1 = &f->sus[1], n0 = &f->nsus[0], n1 = &f->nsus[1];
-            }
-            int32_t tot = *n0 + *n1;
+            const dcell *c = &d->cell[virtual_cell(d, in->facility, CK_STAFF)];
+            const int32_t *n = in->staff ? c->nsus : f->nsus;
+            int32_t tot = n[0] + n[1];
             if (tot == 0)
                 break;
             int32_t k = (int32_t)gsl_rng_uniform_int(d->r, (unsigned long)tot);
-            int32_t a = k < *n0 ? (*l0)[k] : (*l1)[k - *n0];
+            int cl = k < n[0] ? 0 : 1;
+            int32_t rank = cl ? k - n[0] : k;
+            int32_t a = in->staff ? c->sus[cl][rank] : facility_susceptible(d, f, cl, rank);
             d->imported++;
             enter_state(d, a, d->pg->entry, day);
         }
@@ -1071,7 +1099,10 @@ static void transmit(cc_disease *d, int32_t day)
                 continue;
             double p = -expm1(-susc[k] * Ff[fi]);
             unsigned int n = gsl_ran_binomial(d->r, p, (unsigned int)f->nsus[k]);
-            infect_from(d, &f->sus[k], &f->nsus[k], n, day);
+            for (unsigned int i = 0; i < n && f->nsus[k] > 0; i++) {
+                int32_t j = (int32_t)gsl_rng_uniform_int(d->r, (unsigned long)f->nsus[k]);
+                infect(d, facility_susceptible(d, f, k, j), day);
+            }
         }
     }
     /* (b) cells with infectious people */
