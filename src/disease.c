@@ -188,6 +188,13 @@ struct cc_disease {
     size_t snapcap;
     double *fac_I, *fac_Fs, *fac_Ff; /* per facility: I_f, staff force, facility force */
 
+    /* the measures an entry on day entry_day meets (schedules looked up once
+     * a day, not at each of the day's entries) */
+    int32_t entry_day;
+    double entry_qdays;  /* intake quarantine days, 0 outside its window */
+    int entry_qtests;    /* tests during it */
+    double entry_prev;   /* community prevalence */
+
     int oom;
     int32_t today;
     int64_t **deaths;
@@ -375,10 +382,16 @@ static int32_t virtual_cell(const cc_disease *d, int f, int kind)
 
 /* ---- agents --------------------------------------------------------------- */
 
-static int ensure_agents(cc_disease *d, size_t need)
+static int grow_agents(cc_disease *d, size_t need);
+
+/* Room for `need` agents; the test is inline, the growth rare. */
+static inline int ensure_agents(cc_disease *d, size_t need)
 {
-    if (need <= d->capagents)
-        return 0;
+    return need <= d->capagents ? 0 : grow_agents(d, need);
+}
+
+static int grow_agents(cc_disease *d, size_t need)
+{
     size_t cap = d->capagents ? d->capagents : 1024;
     while (cap < need)
         cap *= 2;
@@ -641,6 +654,7 @@ int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, c
     d->pg = s->disease->pathogen;
     d->seed = seed;
     d->replicate = replicate;
+    d->entry_day = INT32_MIN;
     d->r = cc_rng_alloc();
     if (!d->r)
         goto oom;
@@ -842,9 +856,13 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
 
     /* where the person stays: intake quarantine, or the assigned cell */
     int32_t g = home_cell(d, a);
-    double qdays = intake && window_on(&sp->quarantine.w, day)
-                       ? sched(&sp->quarantine.days, day)
-                       : 0;
+    if (d->entry_day != day) {
+        d->entry_day = day;
+        d->entry_qdays = window_on(&sp->quarantine.w, day) ? sched(&sp->quarantine.days, day) : 0;
+        d->entry_qtests = (int)sched(&sp->quarantine.tests, day);
+        d->entry_prev = sched(&sp->community_prevalence, day);
+    }
+    double qdays = intake ? d->entry_qdays : 0;
     if (qdays > 0) {
         int32_t q = virtual_cell(d, facility, CK_QUARANTINE);
         if (d->cell[q].n < d->cell[q].cap) {
@@ -857,7 +875,7 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
              * (before the release of that day: same-day events keep their
              * order in the bucket, and EV_QEND was scheduled first, so the
              * last test falls on the day before) */
-            int ntests = (int)sched(&sp->quarantine.tests, day);
+            int ntests = d->entry_qtests;
             for (int k = 1; k <= ntests; k++)
                 schedule(d, a, day + (int32_t)floor((double)len * k / ntests) - (k == ntests),
                          EV_TEST, 2);
@@ -873,7 +891,7 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
      * stream is the agent's own for the day, so skipping it changes no
      * other number, and most admissions come before any epidemic) */
     const cc_state_shares *shares = initial ? &sp->initial_states : &sp->intake_states;
-    double prev = from_community ? sched(&sp->community_prevalence, day) : 0;
+    double prev = from_community ? d->entry_prev : 0;
     if (d->pg->state[d->ag[a].state].kind == CC_PS_SUSCEPTIBLE && (from_community || initial) &&
         (prev > 0 || shares->n > 0)) {
         seek_agent(d, a, CC_RP_INFECTION, (uint32_t)day);

@@ -77,7 +77,7 @@ double cc_dist_sample(gsl_rng *r, const cc_dist *d)
         x = d->b > d->a ? d->a + (d->b - d->a) * cc_rng_uniform(r) : d->a;
         break;
     case CC_DIST_EXPONENTIAL:
-        x = d->a > 0 ? gsl_ran_exponential(r, d->a) : 0;
+        x = d->a > 0 ? -d->a * log1p(-cc_rng_uniform(r)) : 0; /* as gsl_ran_exponential */
         break;
     case CC_DIST_LOGNORMAL:
         x = lognormal(r, d->a, d->b);

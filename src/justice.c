@@ -314,7 +314,7 @@ static void schedule_rearrest(cc_sim *sim, int32_t p, int32_t day)
     const cc_scenario *s = sim->s;
     double a = s->rearrest_per_year / DAYS_PER_YEAR; /* hazard per day just after release */
     seek_person(sim, p, CC_RP_REARREST, 0);
-    double e = gsl_ran_exponential(sim->r, 1.0);
+    double e = -log1p(-cc_rng_uniform(sim->r)); /* Exp(1): gsl_ran_exponential's formula, inline */
     if (!(a > 0))
         return;
     double t;
