@@ -413,6 +413,31 @@ static int grow_agents(cc_disease *d, size_t need)
     return 0;
 }
 
+int cc_disease_reserve(cc_disease *d, int64_t persons)
+{
+    if (!d || persons <= 0 || persons > (int64_t)INT32_MAX - d->nstaff)
+        return 0;
+    size_t cap = (size_t)persons + (size_t)d->nstaff;
+    if (cap <= d->capagents)
+        return 0;
+    /* calloc: a block this large is fresh zero pages from the kernel,
+     * touched only as agents arrive, where growing by doubling zeroes (and
+     * touches) about twice the final size */
+    char *raw = calloc(cap * sizeof(dagent) + AGENT_ALIGN, 1);
+    if (!raw)
+        return -1;
+    size_t off = (AGENT_ALIGN - (size_t)((uintptr_t)raw % AGENT_ALIGN)) % AGENT_ALIGN;
+    dagent *ag = (dagent *)(void *)(raw + off);
+    if (d->capagents)
+        memcpy(ag, d->ag, d->capagents * sizeof(dagent));
+    free(d->ag_raw);
+    d->ag_raw = raw;
+    d->ag_off = off;
+    d->ag = ag;
+    d->capagents = cap;
+    return 0;
+}
+
 static void vqueue_push(cc_disease *d, int32_t a)
 {
     const cc_disease_spec *sp = d->spec;

@@ -55,6 +55,11 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
 typedef enum cc_leave_reason { CC_LEAVE_RELEASED, CC_LEAVE_DIED, CC_LEAVE_MOVING } cc_leave_reason;
 void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reason why);
 
+/* Room for persons 0 .. persons-1 (the engine's reservation), so that
+ * records need not be regrown as people arrive. Returns 0 or -1 (out of
+ * memory); NULL d does nothing. */
+int cc_disease_reserve(cc_disease *d, int64_t persons);
+
 /* Ask the memory system for the person's record ahead of an event that may
  * enter or leave them (the engine knows a day's people in advance). No
  * effect on the state; NULL d does nothing. */
