@@ -688,7 +688,11 @@ int cc_yaml_precheck(const char *text, size_t len, int *line, int *col, char *ms
             snprintf(msg, cap, "the file contains a NUL byte");
             return -1;
         }
-        if (c == '\n') {
+        if (c == '\n' || c == '\r') {
+            /* YAML breaks lines at \n, \r\n and a lone \r (found by fuzzing:
+             * a directive after a lone \r reached libfyaml) */
+            if (c == '\r' && i + 1 < len && t[i + 1] == '\n')
+                i++;
             ln++;
             cl = 1;
             comment = false;
@@ -699,8 +703,18 @@ int cc_yaml_precheck(const char *text, size_t len, int *line, int *col, char *ms
         }
         if (!comment) {
             if (quote) {
-                if (c == '\\' && quote == '"' && i + 1 < len && t[i + 1] != '\n') {
-                    i += 2; /* an escaped character never closes the string */
+                if (c == '\\' && quote == '"' && i + 1 < len && t[i + 1] != '\n' &&
+                    t[i + 1] != '\r') {
+                    /* an escaped character never closes the string; it must
+                     * be valid UTF-8 like any other (found by fuzzing) */
+                    size_t k2 = utf8_len(t + i + 1, len - i - 1);
+                    if (!k2) {
+                        *col = cl + 1;
+                        snprintf(msg, cap, "the file is not valid UTF-8 (byte 0x%02x)",
+                                 t[i + 1]);
+                        return -1;
+                    }
+                    i += 1 + k2;
                     cl += 2;
                     continue;
                 }
