@@ -1071,10 +1071,13 @@ typedef struct pol_run {
     bool armed;      /* a triggered policy may fire */
     int32_t fired;   /* last firing day, INT32_MIN = never */
     int32_t ends;    /* first day no longer in force */
-    /* a release spread over days */
+    /* a release spread over days: the group as counted on its first day,
+     * in the order asked (group[next..] not yet released) */
     int32_t spread_from, spread_days;
     int64_t target, done;
     cc_selection sel; /* what the spread picks */
+    int32_t *group;
+    size_t ngroup, next;
 } pol_run;
 
 typedef struct pol_state {
@@ -1095,6 +1098,8 @@ static void pol_state_free(void *ptr)
     pol_state *ps = ptr;
     if (!ps)
         return;
+    for (int i = 0; ps->run && i < ps->n; i++)
+        free(ps->run[i].group);
     free(ps->run);
     free(ps->cand);
     free(ps);
@@ -1184,13 +1189,27 @@ static void release_first(cc_sim *sim, pol_state *ps, int64_t k, int32_t day)
     }
 }
 
-/* Start a release spread: the target is fixed on its first day. */
+/* Start a release spread: the group and the target are fixed on its first
+ * day ("fraction of the group as counted on the first day"), sorted once in
+ * the order asked. Later days release the next people of that list who are
+ * still held and still match: the order of those left cannot change (time
+ * served and age grow alike for everyone held; the random order is a fixed
+ * draw per person), so this is the order a fresh selection would give,
+ * without collecting and sorting the whole custody every day. */
 static int start_spread(cc_sim *sim, pol_state *ps, int i, const cc_selection *sel, int32_t day)
 {
     pol_run *r = &ps->run[i];
     long n = collect(sim, ps, i, sel, day, 0);
     if (n < 0)
         return -1;
+    free(r->group);
+    r->group = malloc(sizeof *r->group * (size_t)(n > 0 ? n : 1));
+    if (!r->group)
+        return -1;
+    for (long j = 0; j < n; j++)
+        r->group[j] = ps->cand[j].p;
+    r->ngroup = (size_t)n;
+    r->next = 0;
     r->sel = *sel;
     r->spread_from = day;
     r->spread_days = sel->over_days > 0 ? sel->over_days : 1;
@@ -1208,15 +1227,25 @@ static int run_spread(cc_sim *sim, pol_state *ps, int i, int32_t day)
     if (r->spread_days <= 0 || j < 0 || j >= r->spread_days)
         return 0;
     int64_t due = r->target * (j + 1) / r->spread_days - r->done;
-    if (due > 0) {
-        if (collect(sim, ps, i, &r->sel, day, 0) < 0)
-            return -1;
-        int64_t k = due < (int64_t)ps->ncand ? due : (int64_t)ps->ncand;
-        release_first(sim, ps, k, day);
-        r->done += k;
+    while (due > 0 && r->next < r->ngroup) {
+        int32_t p = r->group[r->next++];
+        /* still held, where the selection looks, and still matching */
+        const cc_person_loc *loc = &sim->P.loc[p];
+        if (loc->facility == CC_NO_FACILITY ||
+            (r->sel.facility >= 0 && loc->facility != r->sel.facility) ||
+            !selected(sim, &r->sel, p, day))
+            continue;
+        cc_sim_release_person(sim, p, day);
+        ps->releases++;
+        r->done++;
+        due--;
     }
-    if (j + 1 >= r->spread_days)
+    if (j + 1 >= r->spread_days) {
         r->spread_days = 0;
+        free(r->group);
+        r->group = NULL;
+        r->ngroup = r->next = 0;
+    }
     return 0;
 }
 
