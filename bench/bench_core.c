@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench.h"
 #include "scenario.h"
 #include "sim.h"
 #include "sim_internal.h"
@@ -120,20 +121,6 @@ static char *scale_yaml(void)
     return b.data;
 }
 
-static double cpu_seconds(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec * 1e-6 +
-           (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec * 1e-6;
-}
-
-static double peak_rss_mb(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)u.ru_maxrss / 1024.0; /* Linux: kilobytes */
-}
 
 /* Run the scenario `repeat` times (the CPU time reported is the fastest
  * run: the machine may be shared, and the fastest run is the one least
@@ -162,12 +149,12 @@ static int bench(const char *label, const char *yaml, int repeat, double cpu_tar
     for (int k = 0; k < repeat; k++) {
         cc_sim_free(sim);
         sim = NULL;
-        double t0 = cpu_seconds();
+        double t0 = bench_cpu_seconds();
         if (cc_sim_create(s, s->seed, 0, &d, &sim) || cc_sim_run(sim, &d, NULL, NULL)) {
             fprintf(stderr, "%s: %s\n", label, d.kept ? d.entry[0].message : "failed");
             return 1;
         }
-        double t = cpu_seconds() - t0;
+        double t = bench_cpu_seconds() - t0;
         if (k == 0 || t < cpu)
             cpu = t;
     }
@@ -185,7 +172,7 @@ static int bench(const char *label, const char *yaml, int repeat, double cpu_tar
     for (int32_t day = 0; day < s->days; day++)
         adm += (double)cc_sim_rows(sim)[(size_t)day * (size_t)(nf + 1) + (size_t)nf]
                    .v[CC_TS_admissions];
-    double rss = peak_rss_mb();
+    double rss = bench_peak_rss_mb();
     printf("%-8s days %d  custody %.0f -> %.0f  arrests %.0f  admissions %.0f  people %ld\n",
            label, (int)s->days, ip >= 0 ? m.m[ip].value : 0, ie >= 0 ? m.m[ie].value : 0,
            ia >= 0 ? m.m[ia].value : 0, adm, (long)sim->P.n);

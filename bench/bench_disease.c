@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 
 #include "embedded.h"
+#include "bench.h"
 #include "scenario.h"
 #include "sim.h"
 #include "sim_internal.h"
@@ -69,20 +70,6 @@ static char *synthetic_yaml(void)
     return b.data;
 }
 
-static double cpu_seconds(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec * 1e-6 +
-           (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec * 1e-6;
-}
-
-static double peak_rss_mb(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)u.ru_maxrss / 1024.0; /* Linux: kilobytes */
-}
 
 /* One run (fastest of `repeat`) of s; the disease block hidden when
  * `without_disease`. Fills the sim's metrics into *m. Returns the CPU
@@ -98,14 +85,14 @@ static double run(cc_scenario *s, int repeat, int without_disease, cc_metrics *m
     double best = -1;
     for (int k = 0; k < repeat; k++) {
         cc_sim *sim = NULL;
-        double t0 = cpu_seconds();
+        double t0 = bench_cpu_seconds();
         if (cc_sim_create(s, s->seed, 0, &d, &sim) || cc_sim_run(sim, &d, NULL, NULL)) {
             fprintf(stderr, "%s: %s\n", s->name, d.kept ? d.entry[0].message : "failed");
             cc_sim_free(sim);
             best = -1;
             break;
         }
-        double t = cpu_seconds() - t0;
+        double t = bench_cpu_seconds() - t0;
         if (best < 0 || t < best)
             best = t;
         if (k == repeat - 1) {
@@ -155,7 +142,7 @@ static int bench(const char *label, const char *yaml, size_t len, int repeat, do
     double inf = get(&m, "infections.detainees") + get(&m, "infections.children") +
                  get(&m, "infections.staff");
     double cell_days = (double)cells * s->days;
-    double rss = peak_rss_mb();
+    double rss = bench_peak_rss_mb();
     printf("%-9s days %d  cells %lld  custody %.0f -> %.0f  infections %.0f (detainees %.0f, "
            "staff %.0f)  disease deaths %.0f\n",
            label, (int)s->days, (long long)cells, get(&m, "population_start"),
