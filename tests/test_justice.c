@@ -107,17 +107,6 @@ static void run_all(cc_sim *sim)
         step(sim);
 }
 
-static double metric(const cc_sim *sim, const char *key)
-{
-    cc_metrics m = {0};
-    assert_int_equal(cc_sim_metrics(sim, &m), 0);
-    long i = cc_metrics_find(&m, key);
-    if (i < 0)
-        fail_msg("no metric %s", key);
-    double v = m.m[i].value;
-    cc_metrics_free(&m);
-    return v;
-}
 
 static void assert_near_binomial(double k, double n, double p, const char *what)
 {
@@ -217,8 +206,8 @@ static void test_invariants_every_day(void **state)
     }
     check_places(sim);
     assert_true(children > 0);                  /* children were present */
-    assert_true(metric(sim, "deaths.other") > 0); /* and people died */
-    assert_true(metric(sim, "rearrests") > 0);
+    assert_true(tu_metric(sim, "deaths.other") > 0); /* and people died */
+    assert_true(tu_metric(sim, "rearrests") > 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
 }
@@ -267,12 +256,12 @@ static void test_routing_proportions(void **state)
         "population: 900", "population: 0", NULL);
     cc_sim *sim = make(s, 0);
     run_all(sim);
-    double n = metric(sim, "arrests");
+    double n = tu_metric(sim, "arrests");
     assert_true(n > 30000);
-    assert_near_binomial(metric(sim, "admissions.rehab"), n, 0.4, "rehab");
-    assert_near_binomial(metric(sim, "bribes"), n, 0.1, "bribes");
-    assert_near_binomial(metric(sim, "admissions.police"), n, 0.4, "police");
-    assert_near_binomial(metric(sim, "arrests_drug.2017"), n, 0.5, "drug share of arrests");
+    assert_near_binomial(tu_metric(sim, "admissions.rehab"), n, 0.4, "rehab");
+    assert_near_binomial(tu_metric(sim, "bribes"), n, 0.1, "bribes");
+    assert_near_binomial(tu_metric(sim, "admissions.police"), n, 0.4, "police");
+    assert_near_binomial(tu_metric(sim, "arrests_drug.2017"), n, 0.5, "drug share of arrests");
     cc_sim_free(sim);
     cc_scenario_free(s);
 }
@@ -305,13 +294,13 @@ static void test_verdict_proportions(void **state)
         "population: 900", "population: 0", NULL);
     cc_sim *sim = make(s, 0);
     run_all(sim);
-    double n = metric(sim, "arrests");
-    double convicted = metric(sim, "admissions.prison");
+    double n = tu_metric(sim, "arrests");
+    double convicted = tu_metric(sim, "admissions.prison");
     assert_near_binomial(convicted, n, 0.45, "convictions");
     double appeal = (double)sim->n_state[CC_ST_APPEAL];
     assert_int_equal(appeal + (double)sim->n_state[CC_ST_SENTENCED], convicted);
     assert_near_binomial(appeal, convicted, 0.3, "appeals");
-    assert_int_equal(metric(sim, "admissions.police"), 0);
+    assert_int_equal(tu_metric(sim, "admissions.police"), 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
 }
@@ -383,8 +372,8 @@ static void test_legal_limit_not_enforced(void **state)
         beyond += a * (d < 530 ? 20 : 550 - d);
     }
     assert_true(violations > 10000);
-    assert_true(metric(sim, "pretrial_limit_violations") == violations);
-    assert_true(metric(sim, "pretrial_days_beyond_limit") == beyond);
+    assert_true(tu_metric(sim, "pretrial_limit_violations") == violations);
+    assert_true(tu_metric(sim, "pretrial_days_beyond_limit") == beyond);
     cc_sim_free(sim);
     cc_scenario_free(s);
 }
@@ -404,8 +393,8 @@ static void test_legal_limit_enforced(void **state)
                     assert_true(d - sim->P.seg_start[p] <= 180);
             }
     }
-    assert_true(metric(sim, "pretrial_limit_violations") == 0);
-    assert_true(metric(sim, "pretrial_days_beyond_limit") == 0);
+    assert_true(tu_metric(sim, "pretrial_limit_violations") == 0);
+    assert_true(tu_metric(sim, "pretrial_days_beyond_limit") == 0);
     /* on bail at the end: detained on days 530..549 (released on bail on
      * day d + 180 <= 729, tried on d + 200 > 729) */
     int64_t bail = 0;
@@ -428,9 +417,9 @@ static void test_no_deaths_without_mortality(void **state)
                                "per_day: 500", NULL);
     cc_sim *sim = make(s, 0);
     run_all(sim);
-    assert_true(metric(sim, "occupancy.CC1.peak") > 3);
-    assert_true(metric(sim, "deaths.other") == 0);
-    assert_true(metric(sim, "deaths.disease") == 0);
+    assert_true(tu_metric(sim, "occupancy.CC1.peak") > 3);
+    assert_true(tu_metric(sim, "deaths.other") == 0);
+    assert_true(tu_metric(sim, "deaths.disease") == 0);
     assert_int_equal(sim->n_state[CC_ST_DEAD], 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
@@ -468,10 +457,10 @@ static void test_death_rate(void **state)
         var += q * (1 - q);
     }
     run_all(sim);
-    double deaths = metric(sim, "deaths.other");
+    double deaths = tu_metric(sim, "deaths.other");
     if (fabs(deaths - expected) > 4 * sqrt(var))
         fail_msg("deaths %g, expected %g (sd %g)", deaths, expected, sqrt(var));
-    double by_year = metric(sim, "deaths_other.2017");
+    double by_year = tu_metric(sim, "deaths_other.2017");
     assert_true(by_year == deaths);
     cc_sim_free(sim);
     cc_scenario_free(s);
@@ -501,7 +490,7 @@ static void test_rearrest_hazard(void **state)
         cohort++;
         again += sim->P.ncase[p] >= 2;
     }
-    assert_true(metric(sim, "arrests") >= cohort);
+    assert_true(tu_metric(sim, "arrests") >= cohort);
     double a = 0.3 / 365.25, T = 2 * 365.25;
     double H = a * T / log(2.0) * (1 - exp2(-999.0 / T));
     assert_near_binomial(again, cohort, -expm1(-H), "re-arrested");
@@ -521,7 +510,7 @@ static void test_children(void **state)
     for (int32_t d = 0; d < s->days; d++)
         days += (double)cc_sim_rows(sim)[(size_t)d * 5 + 4].v[CC_TS_children];
     assert_true(days > 0);
-    assert_true(metric(sim, "child_days") == days);
+    assert_true(tu_metric(sim, "child_days") == days);
     check_places(sim);
     cc_sim_free(sim);
     cc_scenario_free(s);

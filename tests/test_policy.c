@@ -68,16 +68,6 @@ static char *with_policies(const char *policies)
     return cc_asprintf("%spolicies:\n%s", BASE, policies);
 }
 
-static cc_sim *start(const cc_scenario *s)
-{
-    cc_diag d;
-    cc_diag_init(&d);
-    cc_sim *sim = NULL;
-    if (cc_sim_create(s, s->seed, 0, &d, &sim) != 0)
-        fail_msg("cc_sim_create failed");
-    cc_diag_clear(&d);
-    return sim;
-}
 
 static void step(cc_sim *sim)
 {
@@ -87,17 +77,6 @@ static void step(cc_sim *sim)
     cc_diag_clear(&d);
 }
 
-static double metric(const cc_sim *sim, const char *key)
-{
-    cc_metrics m = {0};
-    assert_int_equal(cc_sim_metrics(sim, &m), 0);
-    long i = cc_metrics_find(&m, key);
-    if (i < 0)
-        fail_msg("no metric %s", key);
-    double v = m.m[i].value;
-    cc_metrics_free(&m);
-    return v;
-}
 
 static int64_t held_for(const cc_sim *sim, int off)
 {
@@ -125,7 +104,7 @@ static void test_decriminalise(void **state)
                             "    decriminalise: {offenses: [drug_use], release_current: true, "
                             "over_days: 10, treatment_days: 60}\n");
     cc_scenario *s = tu_load(y);
-    cc_sim *sim = start(s);
+    cc_sim *sim = tu_sim_start(s, 0);
     int du = cc_offense_index(s, "drug_use");
     int32_t at = 31;
     while (sim->day < at)
@@ -147,10 +126,10 @@ static void test_decriminalise(void **state)
         admissions += sim->today_admissions;
     }
     assert_true(admissions > 0); /* other offenses still come in */
-    double ref = metric(sim, "community_referrals");
+    double ref = tu_metric(sim, "community_referrals");
     assert_true(ref > 0.5 * 25 * (s->days - at) * 0.9); /* ~25 drug_use arrests a day */
-    assert_near(metric(sim, "community_days"), ref * 60, 1e-6);
-    assert_true(metric(sim, "policy_releases") > 0.5 * (double)before); /* others leave by events */
+    assert_near(tu_metric(sim, "community_days"), ref * 60, 1e-6);
+    assert_true(tu_metric(sim, "policy_releases") > 0.5 * (double)before); /* others leave by events */
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(y);
@@ -165,7 +144,7 @@ static void test_release_fraction_spread(void **state)
                             "    release: {status: [sentenced], fraction: 0.5, over_days: 5, "
                             "order: random}\n");
     cc_scenario *s = tu_load(y);
-    cc_sim *sim = start(s);
+    cc_sim *sim = tu_sim_start(s, 0);
     while (sim->day < 30)
         step(sim);
     int64_t n = held_in_state(sim, CC_ST_SENTENCED);
@@ -173,14 +152,14 @@ static void test_release_fraction_spread(void **state)
     double done = 0;
     for (int j = 0; j < 5; j++) {
         step(sim);
-        double r = metric(sim, "policy_releases");
+        double r = tu_metric(sim, "policy_releases");
         int64_t expect = k * (j + 1) / 5 - k * j / 5;
         assert_int_equal((int64_t)(r - done), expect);
         done = r;
     }
     assert_int_equal((int64_t)done, k);
     step(sim);
-    assert_near(metric(sim, "policy_releases"), done, 0);
+    assert_near(tu_metric(sim, "policy_releases"), done, 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(y);
@@ -198,7 +177,7 @@ static void test_release_common_random_numbers(void **state)
     char *tail = cc_asprintf("%s  - at: 2017-04-11\n    arrest_factor: 2\n", rel);
     char *yb = with_policies(tail);
     cc_scenario *sa = tu_load(ya), *sb = tu_load(yb);
-    cc_sim *a = start(sa), *b = start(sb);
+    cc_sim *a = tu_sim_start(sa, 0), *b = tu_sim_start(sb, 0);
     while (a->day < 31) {
         step(a);
         step(b);
@@ -224,7 +203,7 @@ static void test_trigger_threshold(void **state)
                             "    for_days: 10\n"
                             "    arrest_factor: 0.25\n");
     cc_scenario *s = tu_load(y);
-    cc_sim *sim = start(s);
+    cc_sim *sim = tu_sim_start(s, 0);
     int nf = sim->fac.n, cc1 = cc_facility_index(s, "CC1");
     int32_t fired = -1;
     while (sim->day < s->days) {
@@ -261,7 +240,7 @@ static void test_close_rehab(void **state)
     (void)state;
     char *y = with_policies("  - at: 2017-01-11\n    close: {type: rehab, treatment_days: 30}\n");
     cc_scenario *s = tu_load(y);
-    cc_sim *sim = start(s);
+    cc_sim *sim = tu_sim_start(s, 0);
     int rehab = cc_facility_index(s, "Rehab");
     while (sim->day < 10)
         step(sim);
@@ -270,9 +249,9 @@ static void test_close_rehab(void **state)
         step(sim);
         assert_int_equal(sim->fac.f[rehab].n, 0);
     }
-    double ref = metric(sim, "community_referrals");
+    double ref = tu_metric(sim, "community_referrals");
     assert_true(ref > 1000); /* ~25 drug_use arrests a day, 55% routed to rehab */
-    assert_near(metric(sim, "community_days"), 30 * ref, 1e-6);
+    assert_near(tu_metric(sim, "community_days"), 30 * ref, 1e-6);
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(y);
@@ -284,14 +263,14 @@ static void test_close_facility_transfers(void **state)
     (void)state;
     char *y = with_policies("  - at: 2017-01-11\n    close: {facility: CC2}\n");
     cc_scenario *s = tu_load(y);
-    cc_sim *sim = start(s);
+    cc_sim *sim = tu_sim_start(s, 0);
     while (sim->day < 10)
         step(sim);
     /* CC2 is the only female prison: nowhere to go, so they are released */
     int64_t women = sim->fac.f[cc_facility_index(s, "CC2")].n;
     step(sim);
     assert_int_equal(sim->fac.f[cc_facility_index(s, "CC2")].n, 0);
-    assert_true(metric(sim, "policy_releases") >= (double)women);
+    assert_true(tu_metric(sim, "policy_releases") >= (double)women);
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(y);
@@ -321,7 +300,7 @@ static void test_court_speed_little(void **state)
     for (int k = 0; k < 2; k++) {
         char *y = cc_asprintf(tmpl, speed[k]);
         cc_scenario *s = tu_load(y);
-        cc_sim *sim = start(s);
+        cc_sim *sim = tu_sim_start(s, 0);
         double sum = 0;
         int n = 0;
         while (sim->day < s->days) {
@@ -347,7 +326,7 @@ static void test_enforce_limits(void **state)
     (void)state;
     char *y = with_policies("  - at: 2017-03-01\n    enforce_pretrial_limits: true\n");
     cc_scenario *s = tu_load(y);
-    cc_sim *sim = start(s);
+    cc_sim *sim = tu_sim_start(s, 0);
     while (sim->day < s->days) {
         step(sim);
         if (sim->day <= 60)
@@ -361,7 +340,7 @@ static void test_enforce_limits(void **state)
                 assert_true(sim->day - 1 - sim->P.seg_start[p] <= limit);
             }
     }
-    assert_true(metric(sim, "policy_releases") > 0);
+    assert_true(tu_metric(sim, "policy_releases") > 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(y);
@@ -376,15 +355,15 @@ static void test_pardon(void **state)
                             "    pardon: {days_of_year: [\"01-20\", \"03-01\"], "
                             "min_share_served: 0.5, number: 7}\n");
     cc_scenario *s = tu_load(y);
-    cc_sim *sim = start(s);
+    cc_sim *sim = tu_sim_start(s, 0);
     while (sim->day < 19)
         step(sim);
-    assert_near(metric(sim, "policy_releases"), 0, 0);
+    assert_near(tu_metric(sim, "policy_releases"), 0, 0);
     step(sim);
-    assert_near(metric(sim, "policy_releases"), 7, 0);
+    assert_near(tu_metric(sim, "policy_releases"), 7, 0);
     while (sim->day < 70)
         step(sim);
-    assert_near(metric(sim, "policy_releases"), 14, 0);
+    assert_near(tu_metric(sim, "policy_releases"), 14, 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(y);
@@ -397,7 +376,7 @@ static void test_costs_add_up(void **state)
     char *y = with_policies("  - at: 2017-02-01\n"
                             "    decriminalise: {offenses: [drug_use]}\n");
     cc_scenario *s = tu_load(y);
-    cc_sim *sim = start(s);
+    cc_sim *sim = tu_sim_start(s, 0);
     while (sim->day < s->days)
         step(sim);
     double total = 0;
@@ -405,24 +384,24 @@ static void test_costs_add_up(void **state)
         total += sim->person_days_state[st] * s->cost_per_day[st];
     total += sim->community_days * s->cost_community_per_day;
     assert_true(sim->community_days > 0);
-    assert_near(metric(sim, "costs.total"), total, 1e-6 * total);
-    assert_near(metric(sim, "cost"), total, 1e-6 * total);
-    double parts = metric(sim, "costs.by_facility_type.police") +
-                   metric(sim, "costs.by_facility_type.prison") +
-                   metric(sim, "costs.by_facility_type.rehab") + metric(sim, "costs.bail") +
-                   metric(sim, "costs.community");
+    assert_near(tu_metric(sim, "costs.total"), total, 1e-6 * total);
+    assert_near(tu_metric(sim, "cost"), total, 1e-6 * total);
+    double parts = tu_metric(sim, "costs.by_facility_type.police") +
+                   tu_metric(sim, "costs.by_facility_type.prison") +
+                   tu_metric(sim, "costs.by_facility_type.rehab") + tu_metric(sim, "costs.bail") +
+                   tu_metric(sim, "costs.community");
     assert_near(parts, total, 1e-6 * total);
-    double by_state = metric(sim, "costs.community");
+    double by_state = tu_metric(sim, "costs.community");
     const char *st[] = {"police", "pretrial", "bail", "appeal", "sentenced", "rehab"};
     for (int i = 0; i < 6; i++) {
         char *k = cc_asprintf("costs.by_state.%s", st[i]);
-        by_state += metric(sim, k);
+        by_state += tu_metric(sim, k);
         free(k);
     }
     assert_near(by_state, total, 1e-6 * total);
     /* crowding: CC1 starts at 2.25 x capacity, so every day counts */
-    assert_true(metric(sim, "person_days_over_capacity") >= 4500.0 * s->days * 0.9);
-    assert_true(metric(sim, "person_days_over_200pct") > 0);
+    assert_true(tu_metric(sim, "person_days_over_capacity") >= 4500.0 * s->days * 0.9);
+    assert_true(tu_metric(sim, "person_days_over_200pct") > 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(y);

@@ -74,16 +74,6 @@ static cc_scenario *load_pipeline(int days, int lambda, const char *duration, in
     return s;
 }
 
-static cc_sim *run(const cc_scenario *s)
-{
-    cc_diag d;
-    cc_diag_init(&d);
-    cc_sim *sim = NULL;
-    if (cc_sim_create(s, s->seed, 0, &d, &sim) || cc_sim_run(sim, &d, NULL, NULL))
-        fail_msg("simulation failed: %s", d.kept ? d.entry[0].message : "?");
-    cc_diag_clear(&d);
-    return sim;
-}
 
 /* mean over days [from, to) of the population of facility f (-1: prisons) */
 static double mean_population(const cc_sim *sim, int f, int32_t from, int32_t to)
@@ -114,7 +104,7 @@ static void test_little_cold_start(void **state)
     (void)state;
     cc_scenario *s = load_pipeline(400, 200, "{dist: gamma, mean: 30, sd: 10}", 0,
                                    "pretrial: 1");
-    cc_sim *sim = run(s);
+    cc_sim *sim = tu_sim_run(s, 0);
     assert_little(mean_population(sim, -1, 100, 400), 200, 30, 1000, 300, "prisons");
     assert_little(mean_population(sim, 0, 100, 400), 200, 2, 4, 300, "police");
     /* intake shares 2:1 between the prisons: admissions split accordingly */
@@ -143,7 +133,7 @@ static void test_little_stationary_start(void **state)
     int stock = (int)lround(lambda * mean);
     cc_scenario *s = load_pipeline(60, lambda, "{dist: lognormal, median: 20, p90: 60}", stock,
                                    "pretrial: 1");
-    cc_sim *sim = run(s);
+    cc_sim *sim = tu_sim_run(s, 0);
     /* police custody fills in 2 days; count the prisons from day 0 */
     assert_little(mean_population(sim, -1, 0, 60), lambda, mean, ex2, 60, "prisons from day 0");
     assert_little(mean_population(sim, -1, 40, 60), lambda, mean, ex2, 20, "prisons, days 40-59");
@@ -168,7 +158,7 @@ static void test_stock_drains_in_residual_time(void **state)
     cc_scenario *s = tu_load(fixed);
     free(text);
     free(fixed);
-    cc_sim *sim = run(s);
+    cc_sim *sim = tu_sim_run(s, 0);
     double days = mean_population(sim, -1, 0, 500) * 500;
     double a = 200, b = 400, n = 20000;
     double mean = (a * a + a * b + b * b) / (3 * (a + b));

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "sim.h"
 #include "util.h"
 
 char *tu_read_file(const char *path, size_t *len)
@@ -76,4 +77,38 @@ char *tu_tmpdir(void)
         fail_msg("mkdtemp failed");
     }
     return p;
+}
+
+cc_sim *tu_sim_start(const cc_scenario *s, uint32_t replicate)
+{
+    cc_diag d;
+    cc_diag_init(&d);
+    cc_sim *sim = NULL;
+    if (cc_sim_create(s, s->seed, replicate, &d, &sim) != 0)
+        fail_msg("cc_sim_create: %s", d.kept ? d.entry[0].message : "?");
+    cc_diag_clear(&d);
+    return sim;
+}
+
+cc_sim *tu_sim_run(const cc_scenario *s, uint32_t replicate)
+{
+    cc_sim *sim = tu_sim_start(s, replicate);
+    cc_diag d;
+    cc_diag_init(&d);
+    if (cc_sim_run(sim, &d, NULL, NULL) != 0)
+        fail_msg("cc_sim_run: %s", d.kept ? d.entry[0].message : "?");
+    cc_diag_clear(&d);
+    return sim;
+}
+
+double tu_metric(const cc_sim *sim, const char *key)
+{
+    cc_metrics m = {0};
+    assert_int_equal(cc_sim_metrics(sim, &m), 0);
+    long i = cc_metrics_find(&m, key);
+    if (i < 0)
+        fail_msg("no metric %s", key);
+    double v = m.m[i].value;
+    cc_metrics_free(&m);
+    return v;
 }

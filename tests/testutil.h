@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "scenario.h"
 
 /* Read a whole file (NUL-terminated, malloc'd); NULL if it cannot be read. */
@@ -16,6 +18,14 @@ cc_scenario *tu_load(const char *yaml);
 /* Load expecting failure; returns the diagnostics formatted one per line
  * (malloc'd). */
 char *tu_load_errors(const char *yaml, const char *name);
+
+/* A replicate of s created (tu_sim_start) or also run to its last day
+ * (tu_sim_run); fails the test with the message on error. */
+struct cc_sim *tu_sim_start(const cc_scenario *s, uint32_t replicate);
+struct cc_sim *tu_sim_run(const cc_scenario *s, uint32_t replicate);
+
+/* The value of a metric of the replicate (fails the test when absent). */
+double tu_metric(const struct cc_sim *sim, const char *key);
 
 /* A fresh empty temporary directory (malloc'd path). */
 char *tu_tmpdir(void);
