@@ -46,6 +46,28 @@
  * (CC_RK_CELL, facility, cell, day); facility draws by (CC_RK_FACILITY,
  * facility, day). So common random numbers hold for everything a policy
  * does not touch.
+ *
+ * Dormant mode. Until the first day an infection can exist in custody
+ * (wake_day: the first day with community or staff-community prevalence
+ * > 0, or of an introduction; day 0 when initial or intake states are
+ * given), every agent is susceptible, so the susceptible lists, Fenwick
+ * trees, infectious counts and the facilities' general-cell counts would
+ * serve no draw: nothing reads them before the first infection. While
+ * dormant, contrib() keeps only what is read in the meantime: each
+ * agent's place (and flags: vaccination class, quarantine), the head count
+ * of the virtual rooms (quarantine and isolation capacity checks) and the
+ * detainees by facility and state (the prevalence denominators); the
+ * measures keep working (quarantine moves places, tests read states,
+ * vaccination flips the class), and introduction and transmission, which
+ * could find no one infectious, are skipped. wake() then builds all the
+ * rest in one pass over the agents, on the first entry or step of a day
+ * >= wake_day (before that day's entries can be infected and before its
+ * transmission), or at once when any agent leaves the susceptible state (a
+ * safety net: cc_disease_infect, or a source not foreseen). It is exact:
+ * every count equals what incremental upkeep would give, and the draws are
+ * the same except where they pick from a list whose order the rebuild
+ * changed (agent order instead of arrival order). In the default scenario
+ * this skips the upkeep of 2017 to 20 Feb 2021.
  */
 #include "disease.h"
 
@@ -196,6 +218,8 @@ struct cc_disease {
     double entry_prev;   /* community prevalence */
 
     int oom;
+    bool dormant;     /* see "Dormant mode" above */
+    int32_t wake_day; /* first day an infection can exist in custody */
     int32_t today;
     int64_t **deaths;
     size_t *ndeaths, *capdeaths;
@@ -311,6 +335,16 @@ static void contrib(cc_disease *d, int32_t a, int sign)
     int32_t g = d->ag[a].place;
     if (g < 0)
         return;
+    if (d->dormant) {
+        /* all susceptible: only the rooms' head counts and the detainees
+         * by facility and state are read before wake() */
+        int32_t fa = d->ag[a].fac_of;
+        if (g >= d->fac[fa].base + d->fac[fa].ncells)
+            d->cell[g].n += sign;
+        if (!is_staff(d, a))
+            d->fac_state[(size_t)fa * (size_t)d->pg->nstates + d->ag[a].state] += sign;
+        return;
+    }
     dcell *c = &d->cell[g];
     dfac *f = &d->fac[c->fac];
     bool general = c->kind == CK_GENERAL;
@@ -356,6 +390,22 @@ static void contrib(cc_disease *d, int32_t a, int sign)
     }
 }
 
+/* Leave the dormant mode: the per-cell and per-facility upkeep of every
+ * present agent, built in one pass from the places (the lists in agent
+ * order). The counts kept while dormant are rebuilt with the rest. */
+static void wake(cc_disease *d)
+{
+    if (!d->dormant)
+        return;
+    d->dormant = false;
+    for (int32_t g = 0; g < d->ncells; g++)
+        d->cell[g].n = 0;
+    memset(d->fac_state, 0, (size_t)d->nfac * (size_t)d->pg->nstates * sizeof *d->fac_state);
+    for (size_t a = 0; a < d->nagents; a++)
+        if ((d->ag[a].flags & AF_PRESENT) && d->ag[a].place >= 0)
+            contrib(d, (int32_t)a, +1);
+}
+
 static void move_to(cc_disease *d, int32_t a, int32_t g)
 {
     contrib(d, a, -1);
@@ -365,6 +415,8 @@ static void move_to(cc_disease *d, int32_t a, int32_t g)
 
 static void set_state(cc_disease *d, int32_t a, int st)
 {
+    if (d->dormant && st != d->pg->susceptible)
+        wake(d); /* an infection: the dormant mode's premise ends */
     contrib(d, a, -1);
     d->ag[a].state = (uint8_t)st;
     contrib(d, a, +1);
@@ -665,6 +717,33 @@ static void progress(cc_disease *d, int32_t a, int32_t day)
 
 /* ---- creation -------------------------------------------------------------- */
 
+/* The first day a schedule is > 0 (NaN counts as > 0), INT32_MAX if never. */
+static int32_t first_positive(const cc_schedule *sc)
+{
+    for (int i = 0; i < sc->n; i++)
+        if (!(sc->value[i] <= 0))
+            return i == 0 ? 0 : sc->from[i]; /* days before the first take value[0] */
+    return INT32_MAX;
+}
+
+/* The first day an infection can exist in custody (the dormant mode's
+ * end): community prevalence (arrivals, and staff unless their own
+ * prevalence is given: both are taken), an introduction, or shares of
+ * infected states at the start or at intake (day 0). */
+static int32_t compute_wake_day(const cc_disease_spec *sp)
+{
+    if (sp->initial_states.n > 0 || sp->intake_states.n > 0)
+        return 0;
+    int32_t w = first_positive(&sp->community_prevalence);
+    int32_t ws = first_positive(&sp->staff_community_prevalence);
+    if (ws < w)
+        w = ws;
+    for (int i = 0; i < sp->nintro; i++)
+        if (sp->intro[i].day < w)
+            w = sp->intro[i].day;
+    return w < 0 ? 0 : w;
+}
+
 int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, cc_diag *diag,
                       cc_disease **out)
 {
@@ -754,6 +833,8 @@ int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, c
     d->beta_cell = cc_disease_beta_cell(d->spec, total_cells > 0 ? total_cap / total_cells : 1);
 
     d->ndays = s->days + 1;
+    d->wake_day = compute_wake_day(d->spec);
+    d->dormant = d->wake_day > 0;
     d->cal = calloc((size_t)d->ndays, sizeof *d->cal);
     if (!d->cal || ensure_agents(d, (size_t)nstaff + 1))
         goto oom;
@@ -840,6 +921,8 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
         person > (int64_t)INT32_MAX - d->nstaff - 1)
         return;
     int32_t a = (int32_t)(person + d->nstaff);
+    if (d->dormant && day >= d->wake_day)
+        wake(d); /* before anyone of the day can be infected */
     if (ensure_agents(d, (size_t)a + 1)) {
         d->oom = 1;
         return;
@@ -1242,6 +1325,8 @@ int cc_disease_step(cc_disease *d, int32_t day, int64_t **deaths, size_t *ndeath
         return 0;
     if (day < 0 || day >= d->ndays)
         return -1;
+    if (d->dormant && day >= d->wake_day)
+        wake(d); /* before the day's introductions and transmission */
     d->today = day;
     d->deaths = deaths;
     d->ndeaths = ndeaths;
@@ -1259,8 +1344,10 @@ int cc_disease_step(cc_disease *d, int32_t day, int64_t **deaths, size_t *ndeath
             }
     }
     vaccinate(d, day);
-    introduce(d, day);
-    transmit(d, day);
+    if (!d->dormant) { /* dormant: nobody infectious, no introduction due */
+        introduce(d, day);
+        transmit(d, day);
+    }
     /* progression: today's events (new ones may be appended while we go) */
     bucket *b = &d->cal[day];
     enum { AHEAD = 8 }; /* events whose agent record is fetched in advance */

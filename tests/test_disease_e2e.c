@@ -273,6 +273,105 @@ static void no_transmission_no_infection(void **state)
     free(text);
 }
 
+/* Dormant mode (disease.c): a scenario whose only source starts late
+ * (community prevalence from 1 May, day 120) keeps the disease module
+ * dormant until then while quarantine and vaccination already act; no one
+ * is infected before that day, the epidemic follows, and the columns add
+ * up. Then exactness: with transmission off, infections come only from the
+ * arrivals' own draws, which no list order touches, so the dormant run and
+ * one kept awake from day 0 (an intake share of 0 disables the dormancy)
+ * agree in every row and metric. */
+static const char *const LATE =
+    "  community_prevalence: [{from: 2021-01-01, value: 0}, {from: 2021-05-01, value: 0.01}]\n"
+    "  staff_community_prevalence: [{from: 2021-01-01, value: 0}, {from: 2021-05-01, value: "
+    "0.01}]\n"
+    "  measures:\n"
+    "    quarantine: {from: 2021-01-01, days: 14, capacity: 40}\n"
+    "    testing: {from: 2021-02-01, at_intake: true, every_days: 30, sensitivity: 0.8}\n"
+    "    isolation: {from: 2021-03-01, symptomatic: true, capacity: 30}\n"
+    "    vaccination: {from: 2021-02-01, doses_per_day: 5, priority: [staff, risk, all], "
+    "efficacy_infection: 0.5, efficacy_severe: 0.85}\n";
+
+static void late_source_dormant(void **state)
+{
+    (void)state;
+    char *block = cc_asprintf("disease:\n  pathogen: covid19\n  r0_at_capacity: 3\n%s", LATE);
+    char *text = with(block);
+    cc_scenario *s = tu_load(text);
+    cc_sim *sim = run_sim(s, 0);
+    const cc_ts_row *rows = cc_sim_rows(sim);
+    int nf = s->nfacilities;
+    const int32_t wake = 120; /* 2021-05-01 */
+    int64_t after = 0;
+    for (int32_t d = 0; d < s->days; d++) {
+        const cc_ts_row *r = &rows[(size_t)d * (size_t)(nf + 1)];
+        for (int c = 0; c < 4; c++) {
+            int col = c == 0 ? CC_TS_new_infections
+                    : c == 1 ? CC_TS_active_infections
+                    : c == 2 ? CC_TS_hospitalised
+                             : CC_TS_deaths_disease;
+            int64_t sum = 0;
+            for (int f = 0; f < nf; f++) {
+                assert_true(r[f].v[col] >= 0);
+                sum += r[f].v[col];
+            }
+            assert_int_equal(sum, r[nf].v[col]);
+            if (d < wake)
+                assert_int_equal(r[nf].v[col], 0);
+        }
+        if (d >= wake)
+            after += r[nf].v[CC_TS_active_infections];
+    }
+    assert_true(after > 0);
+    double det = metric(sim, "infections.detainees"), ch = metric(sim, "infections.children");
+    int64_t new_total = column_total(sim, nf, CC_TS_new_infections);
+    assert_true(new_total > 0);
+    assert_int_equal(new_total, (int64_t)(det + ch));
+    assert_true(metric(sim, "infections.imported") > 0);
+    assert_true(metric(sim, "disease.vaccinations") > 0);
+    assert_true(metric(sim, "disease.tests") > 0);
+    print_message("late source: %.0f detainee, %.0f child infections, %.0f staff\n", det, ch,
+                  metric(sim, "infections.staff"));
+    cc_sim_free(sim);
+    cc_scenario_free(s);
+    free(text);
+    free(block);
+
+    /* exactness: arrivals' draws only (no transmission, no staff source) */
+    cc_sim *run[2];
+    cc_scenario *sc[2];
+    char *txt[2];
+    for (int k = 0; k < 2; k++) {
+        char *b = cc_asprintf("disease:\n  pathogen: covid19\n  beta_cell: 0\n"
+                              "  beta_facility: 0\n  beta_staff: 0\n%s%s",
+                              k ? "  intake_states: {exposed: 0}\n" : "", LATE);
+        txt[k] = with(b);
+        free(b);
+        sc[k] = tu_load(txt[k]);
+        run[k] = run_sim(sc[k], 1);
+    }
+    size_t nrows = (size_t)sc[0]->days * (size_t)(sc[0]->nfacilities + 1);
+    assert_memory_equal(cc_sim_rows(run[0]), cc_sim_rows(run[1]), nrows * sizeof(cc_ts_row));
+    cc_metrics m0 = {0}, m1 = {0};
+    assert_int_equal(cc_sim_metrics(run[0], &m0), 0);
+    assert_int_equal(cc_sim_metrics(run[1], &m1), 0);
+    assert_int_equal(m0.n, m1.n);
+    for (size_t i = 0; i < m0.n; i++) {
+        assert_string_equal(m0.m[i].key, m1.m[i].key);
+        if (!(m0.m[i].value == m1.m[i].value || (isnan(m0.m[i].value) && isnan(m1.m[i].value))))
+            fail_msg("%s: %g dormant, %g awake", m0.m[i].key, m0.m[i].value, m1.m[i].value);
+    }
+    assert_true(metric(run[0], "infections.imported") > 0);
+    assert_true(metric(run[0], "disease.tests_positive") > 0);
+    cc_metrics_free(&m0);
+    cc_metrics_free(&m1);
+    for (int k = 0; k < 2; k++) {
+        cc_sim_free(run[k]);
+        cc_scenario_free(sc[k]);
+        free(txt[k]);
+    }
+}
+
 /* Tests of the intake quarantine run without a testing window, and find
  * people who arrived infected (the community is 5% infected here). */
 static void quarantine_tests(void **state)
@@ -504,6 +603,7 @@ int main(void)
         cmocka_unit_test(children_infected),
         cmocka_unit_test(no_transmission_no_infection),
         cmocka_unit_test(quarantine_tests),
+        cmocka_unit_test(late_source_dormant),
         cmocka_unit_test(positioned_errors),
         cmocka_unit_test(deterministic_across_threads),
         cmocka_unit_test(resolved_round_trip),
