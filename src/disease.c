@@ -137,7 +137,9 @@ typedef struct dfac {
     int32_t staff0, nstaff;
     /* detainee counts (children included, staff not) */
     int64_t active_infections, hospitalised, new_today, deaths_today;
-    int64_t infections, entries, staff_infections;
+    /* for the attack rates: infections acquired here and people who came
+     * in, adults and children apart; staff infections (over nstaff) */
+    int64_t infections, entries, child_infections, child_entries, staff_infections;
 } dfac;
 
 /* An agent's fields, together: entering, leaving, infection and
@@ -530,11 +532,13 @@ static void count_infection(cc_disease *d, int32_t a)
         f->staff_infections++;
         return;
     }
-    if (d->ag[a].flags & AF_CHILD)
+    if (d->ag[a].flags & AF_CHILD) {
         d->inf_children++;
-    else
+        f->child_infections++;
+    } else {
         d->inf_detainees++;
-    f->infections++;
+        f->infections++;
+    }
     f->new_today++;
 }
 
@@ -959,7 +963,10 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
     d->ag[a].fac_of = facility;
     d->ag[a].home = cell >= 0 && cell < f->ncells ? cell : 0;
     d->ag[a].place = -1;
-    f->entries++;
+    if (child)
+        f->child_entries++;
+    else
+        f->entries++;
     const cc_disease_spec *sp = d->spec;
 
     /* where the person stays: intake quarantine, or the assigned cell */
@@ -1409,10 +1416,21 @@ int cc_disease_metrics(const cc_disease *d, cc_metrics *m)
     cc_metrics_add(m, (double)d->deaths_by_risk[0], "deaths_disease.by_risk.no");
     cc_metrics_add(m, (double)(d->spillover_released + d->inf_staff), "spillover");
     cc_metrics_add(m, (double)d->hosp_days, "hospitalised_days");
-    for (int f = 0; f < d->nfac; f++)
-        cc_metrics_add(m, d->fac[f].entries ? (double)d->fac[f].infections / (double)d->fac[f].entries
-                                            : 0,
-                       "attack_rate.%s", d->s->facility[f].name);
+    /* attack rates per facility: infections acquired there over the people
+     * who came in during the run (detainees, children) or over the staff
+     * posts (staff who fall ill are replaced, so this can exceed 1) */
+    for (int f = 0; f < d->nfac; f++) {
+        const dfac *fa = &d->fac[f];
+        const char *name = d->s->facility[f].name;
+        cc_metrics_add(m, fa->entries ? (double)fa->infections / (double)fa->entries : 0,
+                       "attack_rate.%s.detainees", name);
+        cc_metrics_add(m, fa->nstaff ? (double)fa->staff_infections / (double)fa->nstaff : 0,
+                       "attack_rate.%s.staff", name);
+        cc_metrics_add(m,
+                       fa->child_entries ? (double)fa->child_infections / (double)fa->child_entries
+                                         : 0,
+                       "attack_rate.%s.children", name);
+    }
     /* share of prisoners (children included) in each state, over the
      * prisoner-days of the run: e.g. the active TB prevalence */
     for (int st = 0; st < d->pg->nstates; st++) {

@@ -227,7 +227,10 @@ static void transfers_carry_infection(void **state)
     assert_true(first_active >= 0);
     assert_true(first_new < 0 || first_active < first_new);
     /* the movers were infected in CC1, which keeps them in its count */
-    assert_true(metric(sim, "attack_rate.CC1") > 0);
+    assert_true(metric(sim, "attack_rate.CC1.detainees") > 0);
+    assert_true(metric(sim, "attack_rate.CC1.detainees") <= 1);
+    assert_true(metric(sim, "attack_rate.CC1.children") >= 0);
+    assert_true(metric(sim, "attack_rate.CC1.staff") >= 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(text);
@@ -247,6 +250,16 @@ static void children_infected(void **state)
     print_message("children infected: %.0f (child-days %.0f)\n", ch, metric(sim, "child_days"));
     assert_true(metric(sim, "child_days") > 0);
     assert_true(ch > 0);
+    /* children live only in CC2 here: their attack rate is there alone */
+    double rate = metric(sim, "attack_rate.CC2.children");
+    print_message("attack rate of children in CC2: %.3f\n", rate);
+    assert_true(rate > 0 && rate <= 1);
+    for (int f = 0; f < s->nfacilities; f++)
+        if (!s->facility[f].children) {
+            char key[200];
+            snprintf(key, sizeof key, "attack_rate.%s.children", s->facility[f].name);
+            assert_true(metric(sim, key) == 0);
+        }
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(text);
@@ -268,6 +281,13 @@ static void no_transmission_no_infection(void **state)
     assert_int_equal(column_total(sim, s->nfacilities, CC_TS_new_infections), 0);
     assert_true(metric(sim, "infections.detainees") == 0);
     assert_true(metric(sim, "infections.imported") == 10);
+    for (int f = 0; f < s->nfacilities; f++) {
+        char key[200];
+        snprintf(key, sizeof key, "attack_rate.%s.detainees", s->facility[f].name);
+        assert_true(metric(sim, key) == 0);
+        snprintf(key, sizeof key, "attack_rate.%s.staff", s->facility[f].name);
+        assert_true(metric(sim, key) == 0);
+    }
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(text);
