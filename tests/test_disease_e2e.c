@@ -85,31 +85,6 @@ static const char *const OUTBREAK =
 
 static char *with(const char *disease) { return cc_asprintf("%s%s", BASE, disease); }
 
-static cc_sim *run_sim(const cc_scenario *s, uint32_t replicate)
-{
-    cc_diag d;
-    cc_diag_init(&d);
-    cc_sim *sim = NULL;
-    if (cc_sim_create(s, s->seed, replicate, &d, &sim))
-        fail_msg("cc_sim_create: %s", d.kept ? d.entry[0].message : "?");
-    if (cc_sim_run(sim, &d, NULL, NULL))
-        fail_msg("cc_sim_run: %s", d.kept ? d.entry[0].message : "?");
-    cc_diag_clear(&d);
-    return sim;
-}
-
-static double metric(const cc_sim *sim, const char *key)
-{
-    cc_metrics m = {0};
-    assert_int_equal(cc_sim_metrics(sim, &m), 0);
-    long i = cc_metrics_find(&m, key);
-    if (i < 0)
-        fail_msg("no metric %s", key);
-    double v = m.m[i].value;
-    cc_metrics_free(&m);
-    return v;
-}
-
 static int fac_index(const cc_scenario *s, const char *name)
 {
     for (int f = 0; f < s->nfacilities; f++)
@@ -139,7 +114,7 @@ static void columns_add_up(void **state)
     (void)state;
     char *text = with(OUTBREAK);
     cc_scenario *s = tu_load(text);
-    cc_sim *sim = run_sim(s, 0);
+    cc_sim *sim = tu_sim_run(s, 0);
     const cc_ts_row *rows = cc_sim_rows(sim);
     int nf = s->nfacilities;
     const int cols[] = {CC_TS_new_infections, CC_TS_active_infections, CC_TS_hospitalised,
@@ -160,8 +135,8 @@ static void columns_add_up(void **state)
                         r[f].v[CC_TS_population] + r[f].v[CC_TS_children]);
         }
     }
-    double det = metric(sim, "infections.detainees"), ch = metric(sim, "infections.children"),
-           staff = metric(sim, "infections.staff"), imported = metric(sim, "infections.imported");
+    double det = tu_metric(sim, "infections.detainees"), ch = tu_metric(sim, "infections.children"),
+           staff = tu_metric(sim, "infections.staff"), imported = tu_metric(sim, "infections.imported");
     int64_t new_total = column_total(sim, nf, CC_TS_new_infections);
     assert_true(new_total > 0);
     assert_int_equal(new_total, (int64_t)(det + ch));
@@ -169,27 +144,27 @@ static void columns_add_up(void **state)
     for (int f = 0; f < nf; f++)
         assert_true(column_total(sim, f, CC_TS_new_infections) >= 0);
 
-    double deaths = metric(sim, "deaths.disease");
+    double deaths = tu_metric(sim, "deaths.disease");
     assert_int_equal(column_total(sim, nf, CC_TS_deaths_disease), (int64_t)deaths);
     const char *bands[] = {"0-17", "18-29", "30-49", "50-64", "65+"};
     double by_age = 0;
     for (int i = 0; i < 5; i++) {
         char key[64];
         snprintf(key, sizeof key, "deaths_disease.by_age.%s", bands[i]);
-        by_age += metric(sim, key);
+        by_age += tu_metric(sim, key);
     }
     assert_true(fabs(by_age - deaths) < 0.5);
-    assert_true(fabs(metric(sim, "deaths_disease.by_risk.yes") +
-                     metric(sim, "deaths_disease.by_risk.no") - deaths) < 0.5);
+    assert_true(fabs(tu_metric(sim, "deaths_disease.by_risk.yes") +
+                     tu_metric(sim, "deaths_disease.by_risk.no") - deaths) < 0.5);
     /* every death is an infection that ended: no more deaths than infections */
     assert_true(deaths <= det + ch + imported);
     /* infected staff all count as spillover, plus infectious people released */
-    double spill = metric(sim, "spillover");
+    double spill = tu_metric(sim, "spillover");
     assert_true(staff > 0);
     assert_true(spill >= staff);
     /* something the measures did */
-    assert_true(metric(sim, "disease.vaccinations") > 0);
-    assert_true(metric(sim, "disease.tests") > 0);
+    assert_true(tu_metric(sim, "disease.vaccinations") > 0);
+    assert_true(tu_metric(sim, "disease.tests") > 0);
     print_message("e2e outbreak: %.0f detainee, %.0f child, %.0f staff infections, %.0f "
                   "imported, %.0f deaths, spillover %.0f\n",
                   det, ch, staff, imported, deaths, spill);
@@ -210,7 +185,7 @@ static void transfers_carry_infection(void **state)
                       "  beta_staff: 0\n"
                       "  introductions: [{at: 2021-01-05, facility: CC1, count: 10}]\n");
     cc_scenario *s = tu_load(text);
-    cc_sim *sim = run_sim(s, 0);
+    cc_sim *sim = tu_sim_run(s, 0);
     int cc3 = fac_index(s, "CC3");
     const cc_ts_row *rows = cc_sim_rows(sim);
     int nf = s->nfacilities;
@@ -227,10 +202,10 @@ static void transfers_carry_infection(void **state)
     assert_true(first_active >= 0);
     assert_true(first_new < 0 || first_active < first_new);
     /* the movers were infected in CC1, which keeps them in its count */
-    assert_true(metric(sim, "attack_rate.CC1.detainees") > 0);
-    assert_true(metric(sim, "attack_rate.CC1.detainees") <= 1);
-    assert_true(metric(sim, "attack_rate.CC1.children") >= 0);
-    assert_true(metric(sim, "attack_rate.CC1.staff") >= 0);
+    assert_true(tu_metric(sim, "attack_rate.CC1.detainees") > 0);
+    assert_true(tu_metric(sim, "attack_rate.CC1.detainees") <= 1);
+    assert_true(tu_metric(sim, "attack_rate.CC1.children") >= 0);
+    assert_true(tu_metric(sim, "attack_rate.CC1.staff") >= 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(text);
@@ -245,20 +220,20 @@ static void children_infected(void **state)
                       "  r0_at_capacity: 4\n"
                       "  introductions: [{at: 2021-01-05, facility: CC2, count: 10}]\n");
     cc_scenario *s = tu_load(text);
-    cc_sim *sim = run_sim(s, 0);
-    double ch = metric(sim, "infections.children");
-    print_message("children infected: %.0f (child-days %.0f)\n", ch, metric(sim, "child_days"));
-    assert_true(metric(sim, "child_days") > 0);
+    cc_sim *sim = tu_sim_run(s, 0);
+    double ch = tu_metric(sim, "infections.children");
+    print_message("children infected: %.0f (child-days %.0f)\n", ch, tu_metric(sim, "child_days"));
+    assert_true(tu_metric(sim, "child_days") > 0);
     assert_true(ch > 0);
     /* children live only in CC2 here: their attack rate is there alone */
-    double rate = metric(sim, "attack_rate.CC2.children");
+    double rate = tu_metric(sim, "attack_rate.CC2.children");
     print_message("attack rate of children in CC2: %.3f\n", rate);
     assert_true(rate > 0 && rate <= 1);
     for (int f = 0; f < s->nfacilities; f++)
         if (!s->facility[f].children) {
             char key[200];
             snprintf(key, sizeof key, "attack_rate.%s.children", s->facility[f].name);
-            assert_true(metric(sim, key) == 0);
+            assert_true(tu_metric(sim, key) == 0);
         }
     cc_sim_free(sim);
     cc_scenario_free(s);
@@ -277,16 +252,16 @@ static void no_transmission_no_infection(void **state)
                       "  beta_staff: 0\n"
                       "  introductions: [{at: 2021-01-05, facility: CC1, count: 10}]\n");
     cc_scenario *s = tu_load(text);
-    cc_sim *sim = run_sim(s, 0);
+    cc_sim *sim = tu_sim_run(s, 0);
     assert_int_equal(column_total(sim, s->nfacilities, CC_TS_new_infections), 0);
-    assert_true(metric(sim, "infections.detainees") == 0);
-    assert_true(metric(sim, "infections.imported") == 10);
+    assert_true(tu_metric(sim, "infections.detainees") == 0);
+    assert_true(tu_metric(sim, "infections.imported") == 10);
     for (int f = 0; f < s->nfacilities; f++) {
         char key[200];
         snprintf(key, sizeof key, "attack_rate.%s.detainees", s->facility[f].name);
-        assert_true(metric(sim, key) == 0);
+        assert_true(tu_metric(sim, key) == 0);
         snprintf(key, sizeof key, "attack_rate.%s.staff", s->facility[f].name);
-        assert_true(metric(sim, key) == 0);
+        assert_true(tu_metric(sim, key) == 0);
     }
     cc_sim_free(sim);
     cc_scenario_free(s);
@@ -318,7 +293,7 @@ static void late_source_dormant(void **state)
     char *block = cc_asprintf("disease:\n  pathogen: covid19\n  r0_at_capacity: 3\n%s", LATE);
     char *text = with(block);
     cc_scenario *s = tu_load(text);
-    cc_sim *sim = run_sim(s, 0);
+    cc_sim *sim = tu_sim_run(s, 0);
     const cc_ts_row *rows = cc_sim_rows(sim);
     int nf = s->nfacilities;
     const int32_t wake = 120; /* 2021-05-01 */
@@ -343,15 +318,15 @@ static void late_source_dormant(void **state)
             after += r[nf].v[CC_TS_active_infections];
     }
     assert_true(after > 0);
-    double det = metric(sim, "infections.detainees"), ch = metric(sim, "infections.children");
+    double det = tu_metric(sim, "infections.detainees"), ch = tu_metric(sim, "infections.children");
     int64_t new_total = column_total(sim, nf, CC_TS_new_infections);
     assert_true(new_total > 0);
     assert_int_equal(new_total, (int64_t)(det + ch));
-    assert_true(metric(sim, "infections.imported") > 0);
-    assert_true(metric(sim, "disease.vaccinations") > 0);
-    assert_true(metric(sim, "disease.tests") > 0);
+    assert_true(tu_metric(sim, "infections.imported") > 0);
+    assert_true(tu_metric(sim, "disease.vaccinations") > 0);
+    assert_true(tu_metric(sim, "disease.tests") > 0);
     print_message("late source: %.0f detainee, %.0f child infections, %.0f staff\n", det, ch,
-                  metric(sim, "infections.staff"));
+                  tu_metric(sim, "infections.staff"));
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(text);
@@ -368,7 +343,7 @@ static void late_source_dormant(void **state)
         txt[k] = with(b);
         free(b);
         sc[k] = tu_load(txt[k]);
-        run[k] = run_sim(sc[k], 1);
+        run[k] = tu_sim_run(sc[k], 1);
     }
     size_t nrows = (size_t)sc[0]->days * (size_t)(sc[0]->nfacilities + 1);
     assert_memory_equal(cc_sim_rows(run[0]), cc_sim_rows(run[1]), nrows * sizeof(cc_ts_row));
@@ -381,8 +356,8 @@ static void late_source_dormant(void **state)
         if (!(m0.m[i].value == m1.m[i].value || (isnan(m0.m[i].value) && isnan(m1.m[i].value))))
             fail_msg("%s: %g dormant, %g awake", m0.m[i].key, m0.m[i].value, m1.m[i].value);
     }
-    assert_true(metric(run[0], "infections.imported") > 0);
-    assert_true(metric(run[0], "disease.tests_positive") > 0);
+    assert_true(tu_metric(run[0], "infections.imported") > 0);
+    assert_true(tu_metric(run[0], "disease.tests_positive") > 0);
     cc_metrics_free(&m0);
     cc_metrics_free(&m1);
     for (int k = 0; k < 2; k++) {
@@ -403,14 +378,14 @@ static void quarantine_tests(void **state)
                       "  measures:\n"
                       "    quarantine: {from: 2021-01-01, days: 20, tests: 3, capacity: 1000}\n");
     cc_scenario *s = tu_load(text);
-    cc_sim *sim = run_sim(s, 0);
-    double tests = metric(sim, "disease.tests"), pos = metric(sim, "disease.tests_positive");
-    double admitted = metric(sim, "arrests");
+    cc_sim *sim = tu_sim_run(s, 0);
+    double tests = tu_metric(sim, "disease.tests"), pos = tu_metric(sim, "disease.tests_positive");
+    double admitted = tu_metric(sim, "arrests");
     print_message("quarantine: %.0f tests, %.0f positive, %.0f arrests\n", tests, pos, admitted);
     assert_true(tests > 0);
     assert_true(pos > 0);
     assert_true(pos < tests);
-    assert_true(metric(sim, "disease.quarantine_overflow") == 0);
+    assert_true(tu_metric(sim, "disease.quarantine_overflow") == 0);
     cc_sim_free(sim);
     cc_scenario_free(s);
     free(text);
