@@ -117,6 +117,36 @@ static struct fy_node *list_element(struct fy_node *seq, const char *seg)
     return NULL;
 }
 
+/* The value of --set number `index` as a node of doc, or NULL with the
+ * error reported at its column. */
+static struct fy_node *set_value(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc,
+                                 const char *value, int index, int value_col, const char *shown)
+{
+    struct fy_node *v = value[0] ? fy_node_build_from_string(doc, value, FY_NT) : NULL;
+    if (!v) {
+        set_error(diag, index, value_col, shown, NULL,
+                  value[0] ? "the value is not valid YAML" : "missing value");
+        return NULL;
+    }
+    cc_yctx_add_set_node(ctx, v, index, value_col);
+    return v;
+}
+
+/* Give key `seg` of mapping `map` the value v: replace the pair p's value,
+ * or append a new key (positioned at the --set's column) when p is NULL. */
+static void put_key(cc_yctx *ctx, struct fy_document *doc, struct fy_node *map,
+                    struct fy_node_pair *p, const char *seg, struct fy_node *v, int index,
+                    int col)
+{
+    if (p) {
+        fy_node_pair_set_value(p, v);
+        return;
+    }
+    struct fy_node *k = fy_node_create_scalar_copy(doc, seg, FY_NT);
+    cc_yctx_add_set_node(ctx, k, index, col);
+    fy_node_mapping_append(map, k, v);
+}
+
 /* Apply one "key.path=value" to the document. Returns 0 or -1 (reported). */
 static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const char *set,
                      int index)
@@ -154,21 +184,10 @@ static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const
             struct fy_node_pair *p = fy_node_mapping_lookup_pair_by_simple_key(node, seg,
                                                                                strlen(seg));
             if (last) {
-                struct fy_node *v = value[0] ? fy_node_build_from_string(doc, value, FY_NT)
-                                             : NULL;
-                if (!v) {
-                    set_error(diag, index, value_col, shown, NULL,
-                              value[0] ? "the value is not valid YAML" : "missing value");
+                struct fy_node *v = set_value(ctx, diag, doc, value, index, value_col, shown);
+                if (!v)
                     goto out;
-                }
-                cc_yctx_add_set_node(ctx, v, index, value_col);
-                if (p) {
-                    fy_node_pair_set_value(p, v);
-                } else {
-                    struct fy_node *k = fy_node_create_scalar_copy(doc, seg, FY_NT);
-                    cc_yctx_add_set_node(ctx, k, index, col);
-                    fy_node_mapping_append(node, k, v);
-                }
+                put_key(ctx, doc, node, p, seg, v, index, col);
                 rc = 0;
                 goto out;
             }
@@ -176,13 +195,7 @@ static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const
             if (!next || fy_node_is_null(next)) {
                 next = fy_node_create_mapping(doc);
                 cc_yctx_add_set_node(ctx, next, index, col);
-                if (p) {
-                    fy_node_pair_set_value(p, next);
-                } else {
-                    struct fy_node *k = fy_node_create_scalar_copy(doc, seg, FY_NT);
-                    cc_yctx_add_set_node(ctx, k, index, col);
-                    fy_node_mapping_append(node, k, next);
-                }
+                put_key(ctx, doc, node, p, seg, next, index, col);
             }
             node = next;
         } else if (fy_node_is_sequence(node)) {
@@ -195,14 +208,9 @@ static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const
                 goto out;
             }
             if (last) {
-                struct fy_node *v = value[0] ? fy_node_build_from_string(doc, value, FY_NT)
-                                             : NULL;
-                if (!v) {
-                    set_error(diag, index, value_col, shown, NULL,
-                              value[0] ? "the value is not valid YAML" : "missing value");
+                struct fy_node *v = set_value(ctx, diag, doc, value, index, value_col, shown);
+                if (!v)
                     goto out;
-                }
-                cc_yctx_add_set_node(ctx, v, index, value_col);
                 fy_node_sequence_insert_before(node, e, v);
                 fy_node_free(fy_node_sequence_remove(node, e));
                 rc = 0;
