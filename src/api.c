@@ -20,6 +20,7 @@
 #include "facility.h"
 #include "output.h"
 #include "people.h"
+#include "policy.h"
 #include "schema.h"
 #include "scenario.h"
 #include "sim.h"
@@ -217,97 +218,200 @@ typedef struct run_shared {
     int multi;        /* several replicates: rows carry a replicate column */
 } run_shared;
 
-/* One replicate: 0, 1 interrupted, -1 error (message in diag). */
-static int run_one(const cc_scenario *s, uint64_t seed, int r, run_shared *sh, int keep_ts,
-                   cc_metrics *m, char **ts, cc_diag *diag)
+static void count_days(run_shared *sh, long days)
 {
-    cc_sim *sim = NULL;
-    if (cc_sim_create(s, seed, (uint32_t)r, diag, &sim) != 0)
-        return -1;
-    int rc = 0;
-    for (int32_t d = 0; d < s->days; d++) {
-        if (sh->opt->stop && *sh->opt->stop) {
-            rc = 1;
-            break;
-        }
-        if (cc_sim_step(sim, diag) != 0) {
-            rc = -1;
-            break;
-        }
-        long done;
+    long done;
 #pragma omp atomic capture
-        done = ++sh->done;
-        if (sh->opt->progress && (done % 64 == 0 || done == sh->total)) {
+    done = sh->done += days;
+    if (sh->opt->progress && (done % 64 < days || done == sh->total)) {
 #ifdef _OPENMP
-            if (omp_get_thread_num() == 0)
+        if (omp_get_thread_num() == 0)
 #endif
-                sh->opt->progress(sh->opt->progress_ctx, (double)done / (double)sh->total);
-        }
+            sh->opt->progress(sh->opt->progress_ctx, (double)done / (double)sh->total);
     }
-    if (rc == 0 && cc_sim_metrics(sim, m) != 0)
-        rc = -1;
-    if (rc == 0) {
-        ensure_required(m);
-        if (m->failed)
-            rc = -1;
+}
+
+/* Step sim until the day `until`: 0, 1 interrupted, -1 error (message in
+ * diag). */
+static int advance(cc_sim *sim, int32_t until, run_shared *sh, cc_diag *diag)
+{
+    while (cc_sim_day(sim) < until) {
+        if (sh->opt->stop && *sh->opt->stop)
+            return 1;
+        if (cc_sim_step(sim, diag) != 0)
+            return -1;
+        count_days(sh, 1);
     }
-    if (rc == 0 && keep_ts) {
+    return 0;
+}
+
+/* The results of a replicate whose days have all run: 0 or -1. */
+static int finish(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc_metrics *m,
+                  char **ts)
+{
+    if (cc_sim_metrics(sim, m) != 0)
+        return -1;
+    ensure_required(m);
+    if (m->failed)
+        return -1;
+    if (ts) {
         cc_buf b = {0};
         cc_output_ts_rows(&b, s, cc_sim_rows(sim), s->days, r, sh->multi);
         if (b.failed) {
             cc_buf_free(&b);
-            rc = -1;
-        } else {
-            *ts = b.data;
+            return -1;
         }
+        *ts = b.data;
     }
+    return 0;
+}
+
+/* Run scenario s from the state sim (which it takes) to the end. */
+static int run_rest(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc_metrics *m,
+                    char **ts, cc_diag *diag)
+{
+    int rc = advance(sim, s->days, sh, diag);
+    if (rc == 0)
+        rc = finish(sim, s, r, sh, m, ts);
     cc_sim_free(sim);
     return rc;
 }
 
-carcer_status carcer_run(const carcer_scenario *sc, const carcer_run_options *opt_in,
-                         carcer_diag *diag, carcer_results **out)
+/* Replicate r of the scenarios s[0..n), of which s[j] with share[j] differ
+ * from s[0] only in their policies. The run of s[0] goes first; each
+ * scenario that shares it is copied from it at the start of the first day
+ * a policy of either would act, and runs on from there: the same state and
+ * the same random streams as a run of its own from day 0 (the streams are
+ * keyed to people, cells and days, not drawn in sequence), so its results
+ * are the same, without computing the common days twice. Results go to
+ * res[j]->metrics[r] (and ts). 0, 1 interrupted, -1 error. */
+static int run_replicate(const cc_scenario *const *s, int n, const bool *share, uint64_t seed,
+                         int r, run_shared *sh, carcer_results **res, cc_diag *diag)
 {
-    *out = NULL;
-    carcer_run_options opt = opt_in ? *opt_in : carcer_run_options_default();
-    const cc_scenario *s = sc->s;
+    int rc = 0;
+    bool *pending = calloc((size_t)n, sizeof *pending);
+    cc_sim *base = NULL;
+    if (!pending || cc_sim_create(s[0], seed, (uint32_t)r, diag, &base) != 0) {
+        if (!pending)
+            cc_diag_add(diag, s[0]->file, 0, 0, NULL, NULL, "out of memory");
+        free(pending);
+        return -1;
+    }
+    int npending = 0;
+    for (int j = 1; j < n; j++)
+        if (share[j]) {
+            pending[j] = true;
+            npending++;
+        }
+    for (int32_t day = 0; rc == 0 && npending > 0; day++) {
+        bool base_acts = day >= s[0]->days || cc_policy_acts_on(base, s[0], day);
+        for (int j = 1; j < n && rc == 0; j++) {
+            if (!pending[j] || !(base_acts || cc_policy_acts_on(base, s[j], day)))
+                continue;
+            pending[j] = false;
+            npending--;
+            cc_sim *sim = NULL;
+            if (cc_sim_clone(base, s[j], &sim) != 0) {
+                cc_diag_add(diag, s[j]->file, 0, 0, NULL, NULL, "out of memory");
+                rc = -1;
+                break;
+            }
+            count_days(sh, day);
+            rc = run_rest(sim, s[j], r, sh, &res[j]->metrics[r], res[j]->ts ? &res[j]->ts[r] : NULL,
+                          diag);
+        }
+        if (rc == 0 && npending > 0)
+            rc = advance(base, day + 1, sh, diag);
+    }
+    if (rc == 0)
+        rc = run_rest(base, s[0], r, sh, &res[0]->metrics[r], res[0]->ts ? &res[0]->ts[r] : NULL,
+                      diag);
+    else
+        cc_sim_free(base);
+    free(pending);
+    /* the scenarios that differ in more than their policies: runs of their own */
+    for (int j = 1; j < n && rc == 0; j++) {
+        if (share[j])
+            continue;
+        cc_sim *sim = NULL;
+        if (cc_sim_create(s[j], seed, (uint32_t)r, diag, &sim) != 0)
+            return -1;
+        rc = run_rest(sim, s[j], r, sh, &res[j]->metrics[r], res[j]->ts ? &res[j]->ts[r] : NULL,
+                      diag);
+    }
+    return rc;
+}
+
+static carcer_results *results_new(const cc_scenario *s, uint64_t seed, int k, bool keep_ts)
+{
     carcer_results *res = calloc(1, sizeof *res);
     if (!res)
-        return CARCER_NOMEM;
+        return NULL;
     res->s = s;
-    res->seed = opt.seed >= 0 ? (uint64_t)opt.seed : s->seed;
-    res->k = opt.replicates > 0 ? opt.replicates : s->replicates;
-    if (res->k < 1)
-        res->k = 1;
-    res->metrics = calloc((size_t)res->k, sizeof *res->metrics);
-    res->ts = opt.keep_timeseries ? calloc((size_t)res->k, sizeof *res->ts) : NULL;
+    res->seed = seed;
+    res->k = k;
+    res->metrics = calloc((size_t)k, sizeof *res->metrics);
+    res->ts = keep_ts ? calloc((size_t)k, sizeof *res->ts) : NULL;
     res->resolved = cc_scenario_resolved_yaml(s);
-    if (!res->metrics || (opt.keep_timeseries && !res->ts) || !res->resolved) {
+    if (!res->metrics || (keep_ts && !res->ts) || !res->resolved) {
         carcer_results_free(res);
-        return CARCER_NOMEM;
+        return NULL;
+    }
+    return res;
+}
+
+carcer_status cc_run_set(const cc_scenario *const *s, int n, const carcer_run_options *opt_in,
+                         carcer_diag *diag, carcer_results **out)
+{
+    for (int j = 0; j < n; j++)
+        out[j] = NULL;
+    if (n < 1)
+        return CARCER_INPUT;
+    carcer_run_options opt = opt_in ? *opt_in : carcer_run_options_default();
+    uint64_t seed = opt.seed >= 0 ? (uint64_t)opt.seed : s[0]->seed;
+    int k = opt.replicates > 0 ? opt.replicates : s[0]->replicates;
+    if (k < 1)
+        k = 1;
+    bool *share = calloc((size_t)n, sizeof *share);
+    long total = 0;
+    for (int j = 0; j < n; j++) {
+        int same = j > 0 && share ? cc_scenario_same_but_policies(s[0], s[j]) : 0;
+        if (!share || same < 0 || !(out[j] = results_new(s[j], seed, k, opt.keep_timeseries))) {
+            for (int i = 0; i <= j; i++) {
+                carcer_results_free(out[i]);
+                out[i] = NULL;
+            }
+            free(share);
+            return CARCER_NOMEM;
+        }
+        share[j] = same == 1;
+        total += (long)k * s[j]->days;
     }
 
-    run_shared sh = {&opt, 0, (long)res->k * s->days, res->k > 1};
+    run_shared sh = {&opt, 0, total, k > 1};
     int failed = 0, interrupted = 0;
-    cc_diag *rep_diag = calloc((size_t)res->k, sizeof *rep_diag);
+    cc_diag *rep_diag = calloc((size_t)k, sizeof *rep_diag);
     if (!rep_diag) {
-        carcer_results_free(res);
+        for (int j = 0; j < n; j++) {
+            carcer_results_free(out[j]);
+            out[j] = NULL;
+        }
+        free(share);
         return CARCER_NOMEM;
     }
 #ifdef _OPENMP
     int threads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
-    if (threads > res->k)
-        threads = res->k; /* an idle thread would only spin */
+    if (threads > k)
+        threads = k; /* an idle thread would only spin */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : failed, interrupted)
 #endif
-    for (int r = 0; r < res->k; r++) {
-        int rc = run_one(s, res->seed, r, &sh, opt.keep_timeseries, &res->metrics[r],
-                         res->ts ? &res->ts[r] : NULL, &rep_diag[r]);
+    for (int r = 0; r < k; r++) {
+        int rc = run_replicate(s, n, share, seed, r, &sh, out, &rep_diag[r]);
         failed |= rc < 0;
         interrupted |= rc > 0;
     }
     /* messages of the first failing replicate, in replicate order */
-    for (int r = 0; r < res->k; r++) {
+    for (int r = 0; r < k; r++) {
         if (failed && rep_diag[r].kept && diag && diag->d.kept == 0)
             for (int i = 0; i < rep_diag[r].kept; i++) {
                 cc_diag_entry *e = &rep_diag[r].entry[i];
@@ -317,18 +421,24 @@ carcer_status carcer_run(const carcer_scenario *sc, const carcer_run_options *op
         cc_diag_clear(&rep_diag[r]);
     }
     free(rep_diag);
-    if (interrupted) {
-        carcer_results_free(res);
-        return CARCER_INTERRUPTED;
+    free(share);
+    if (interrupted || failed) {
+        if (failed && !interrupted && diag && diag->d.kept == 0)
+            cc_diag_add(&diag->d, s[0]->file, 0, 0, NULL, NULL, "out of memory during the run");
+        for (int j = 0; j < n; j++) {
+            carcer_results_free(out[j]);
+            out[j] = NULL;
+        }
+        return interrupted ? CARCER_INTERRUPTED : CARCER_MODEL;
     }
-    if (failed) {
-        if (diag && diag->d.kept == 0)
-            cc_diag_add(&diag->d, s->file, 0, 0, NULL, NULL, "out of memory during the run");
-        carcer_results_free(res);
-        return CARCER_MODEL;
-    }
-    *out = res;
     return CARCER_OK;
+}
+
+carcer_status carcer_run(const carcer_scenario *sc, const carcer_run_options *opt,
+                         carcer_diag *diag, carcer_results **out)
+{
+    const cc_scenario *s = sc->s;
+    return cc_run_set(&s, 1, opt, diag, out);
 }
 
 /* ---- results ---------------------------------------------------------------- */

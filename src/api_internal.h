@@ -27,4 +27,12 @@ struct carcer_results {
     char **ts;           /* [k] CSV rows of each replicate, or NULL */
 };
 
+/* Run replicates 0..k-1 of scenarios s[0..n) with one seed (the options',
+ * or s[0]'s) and one number of replicates, into out[0..n). Scenarios that
+ * differ from s[0] only in their policies share its days up to the first
+ * day a policy of either acts (see run_replicate in api.c); the results are
+ * those of separate runs. */
+carcer_status cc_run_set(const cc_scenario *const *s, int n, const carcer_run_options *opt,
+                         carcer_diag *diag, carcer_results **out);
+
 #endif

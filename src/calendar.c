@@ -2,6 +2,7 @@
 #include "calendar.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int cc_calendar_init(cc_calendar *c, int32_t days)
 {
@@ -19,6 +20,23 @@ void cc_calendar_free(cc_calendar *c)
         free(c->b[d].e);
     free(c->b);
     c->b = NULL;
+}
+
+int cc_calendar_clone(cc_calendar *dst, const cc_calendar *src)
+{
+    if (cc_calendar_init(dst, src->days))
+        return -1;
+    dst->pending = src->pending;
+    for (int32_t d = 0; d < src->days; d++) {
+        uint32_t n = src->b[d].n;
+        if (n == 0)
+            continue;
+        if (!(dst->b[d].e = malloc(n * sizeof *dst->b[d].e)))
+            return -1;
+        memcpy(dst->b[d].e, src->b[d].e, n * sizeof *dst->b[d].e);
+        dst->b[d].n = dst->b[d].cap = n;
+    }
+    return 0;
 }
 
 int cc_calendar_add(cc_calendar *c, int32_t day, int32_t person, unsigned type, uint32_t gen)

@@ -35,6 +35,10 @@ typedef struct cc_calendar {
 int cc_calendar_init(cc_calendar *c, int32_t days);
 void cc_calendar_free(cc_calendar *c);
 
+/* dst = a copy of src. Returns 0 or -1 (out of memory; then free dst with
+ * cc_calendar_free). */
+int cc_calendar_clone(cc_calendar *dst, const cc_calendar *src);
+
 /* Add an event on `day` (ignored when outside [0, days)). Returns 0 or -1
  * when out of memory. */
 int cc_calendar_add(cc_calendar *c, int32_t day, int32_t person, unsigned type, uint32_t gen);

@@ -50,12 +50,18 @@ carcer_status carcer_compare(const carcer_scenario *const *scenarios, int n,
         return CARCER_NOMEM;
     }
     c->n = n;
-    for (int i = 0; i < n; i++) {
-        carcer_status st = carcer_run(scenarios[i], &opt, diag, &c->res[i]);
-        if (st != CARCER_OK) {
-            carcer_comparison_free(c);
-            return st;
-        }
+    const cc_scenario **s = malloc((size_t)n * sizeof *s);
+    if (!s) {
+        carcer_comparison_free(c);
+        return CARCER_NOMEM;
+    }
+    for (int i = 0; i < n; i++)
+        s[i] = scenarios[i]->s;
+    carcer_status st = cc_run_set(s, n, &opt, diag, c->res);
+    free(s);
+    if (st != CARCER_OK) {
+        carcer_comparison_free(c);
+        return st;
     }
     *out = c;
     return CARCER_OK;

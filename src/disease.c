@@ -900,6 +900,112 @@ void cc_disease_free(cc_disease *d)
     free(d);
 }
 
+int cc_disease_clone(const cc_disease *src, const cc_scenario *s, cc_disease **out)
+{
+    *out = NULL;
+    cc_disease *d = malloc(sizeof *d);
+    if (!d)
+        return -1;
+    *d = *src;
+    d->s = s;
+    d->spec = s->disease;
+    d->pg = s->disease->pathogen;
+    /* pointers of the copy start empty so that a failure half way frees
+     * only what the copy owns */
+    d->r = NULL;
+    d->fac = NULL;
+    d->cell = NULL;
+    d->cell_ninf = NULL;
+    d->active = NULL;
+    d->ag = NULL;
+    d->ag_raw = NULL;
+    d->cal = NULL;
+    for (int g = 0; g < CC_VG_COUNT; g++)
+        d->vq[g] = NULL;
+    d->snap_cell = NULL;
+    d->snap_force = NULL;
+    d->snapcap = 0;
+    d->fac_I = d->fac_Fs = d->fac_Ff = NULL;
+    d->fac_state = NULL;
+    d->prison_state_days = NULL;
+    d->deaths = NULL;
+    d->ndeaths = d->capdeaths = NULL;
+    d->nfac = 0; /* counts of the owned arrays, set as they are copied */
+    d->ncells = 0;
+    d->ndays = 0;
+    d->capagents = 0;
+
+    size_t nf = (size_t)(src->nfac ? src->nfac : 1);
+    size_t nstates_inf = (size_t)(src->ninf_states ? src->ninf_states : 1);
+    if (!(d->r = cc_rng_alloc()) || cc_dup((void **)&d->fac, src->fac, nf, sizeof *d->fac))
+        goto oom;
+    for (int f = 0; f < src->nfac; f++)
+        for (int k = 0; k < NCLASS; k++)
+            d->fac[f].fen[k] = NULL;
+    d->nfac = src->nfac;
+    for (int f = 0; f < src->nfac; f++)
+        for (int k = 0; k < NCLASS; k++)
+            if (cc_dup((void **)&d->fac[f].fen[k], src->fac[f].fen[k],
+                       (size_t)src->fac[f].ncells + 1, sizeof *d->fac[f].fen[k]))
+                goto oom;
+    if (cc_dup((void **)&d->cell, src->cell, (size_t)src->ncells, sizeof *d->cell))
+        goto oom;
+    for (int32_t c = 0; c < src->ncells; c++)
+        for (int k = 0; k < NCLASS; k++) {
+            d->cell[c].sus[k] = NULL;
+            d->cell[c].capsus[k] = 0;
+        }
+    d->ncells = src->ncells;
+    for (int32_t c = 0; c < src->ncells; c++)
+        for (int k = 0; k < NCLASS; k++) {
+            size_t n = (size_t)src->cell[c].nsus[k];
+            if (n && cc_dup((void **)&d->cell[c].sus[k], src->cell[c].sus[k], n,
+                            sizeof *d->cell[c].sus[k]))
+                goto oom;
+            d->cell[c].capsus[k] = n;
+        }
+    if (cc_dup((void **)&d->cell_ninf, src->cell_ninf, (size_t)src->ncells * nstates_inf,
+               sizeof *d->cell_ninf) ||
+        cc_dup((void **)&d->active, src->active, (size_t)src->ncells, sizeof *d->active))
+        goto oom;
+    /* agents: fresh zero pages beyond those in use, as cc_disease_reserve */
+    d->ag_raw = calloc(src->capagents * sizeof(dagent) + AGENT_ALIGN, 1);
+    if (!d->ag_raw)
+        goto oom;
+    d->ag_off = (AGENT_ALIGN - (size_t)((uintptr_t)d->ag_raw % AGENT_ALIGN)) % AGENT_ALIGN;
+    d->ag = (dagent *)(void *)(d->ag_raw + d->ag_off);
+    d->capagents = src->capagents;
+    memcpy(d->ag, src->ag, src->nagents * sizeof(dagent));
+    if (!(d->cal = calloc((size_t)src->ndays, sizeof *d->cal)))
+        goto oom;
+    d->ndays = src->ndays;
+    for (int32_t t = 0; t < src->ndays; t++) {
+        size_t n = src->cal[t].n;
+        if (n && cc_dup((void **)&d->cal[t].e, src->cal[t].e, n, sizeof *d->cal[t].e))
+            goto oom;
+        d->cal[t].n = d->cal[t].cap = n;
+    }
+    for (int g = 0; g < CC_VG_COUNT; g++) {
+        d->vqcap[g] = 0;
+        if (src->vqn[g] && cc_dup((void **)&d->vq[g], src->vq[g], src->vqn[g], sizeof *d->vq[g]))
+            goto oom;
+        d->vqcap[g] = src->vqn[g];
+    }
+    size_t nst = (size_t)src->pg->nstates;
+    if (cc_dup((void **)&d->fac_I, src->fac_I, nf, sizeof *d->fac_I) ||
+        cc_dup((void **)&d->fac_Fs, src->fac_Fs, nf, sizeof *d->fac_Fs) ||
+        cc_dup((void **)&d->fac_Ff, src->fac_Ff, nf, sizeof *d->fac_Ff) ||
+        cc_dup((void **)&d->fac_state, src->fac_state, nf * nst, sizeof *d->fac_state) ||
+        cc_dup((void **)&d->prison_state_days, src->prison_state_days, nst,
+               sizeof *d->prison_state_days))
+        goto oom;
+    *out = d;
+    return 0;
+oom:
+    cc_disease_free(d);
+    return -1;
+}
+
 /* ---- entering and leaving --------------------------------------------------- */
 
 /* Start agent a in a state drawn from shares (u uniform); false if none. */

@@ -37,6 +37,11 @@ int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, c
                       cc_disease **out);
 void cc_disease_free(cc_disease *d);
 
+/* A copy of the state, reading the scenario `s` from now on (whose disease
+ * block must equal the one src was created with). Returns 0, or -1 when out
+ * of memory. */
+int cc_disease_clone(const cc_disease *src, const cc_scenario *s, cc_disease **out);
+
 /* Person `person` (a dense id) enters cell `cell` of facility `facility` on
  * `day`. `who` names the person's random streams (w0, w1 of its stream id)
  * so draws are common across scenarios. `from_community`: the person arrives

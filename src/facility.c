@@ -74,6 +74,58 @@ int cc_facilities_init(cc_facilities *F, const cc_scenario *s)
     return 0;
 }
 
+/* *dst = n of the elements at src in a block of cap (>= n); 0 or -1 */
+static int dup_i32(int32_t **dst, const int32_t *src, int32_t n, int32_t cap)
+{
+    *dst = NULL;
+    if (cap <= 0)
+        return 0;
+    if (!(*dst = malloc((size_t)cap * sizeof **dst)))
+        return -1;
+    if (n > 0)
+        memcpy(*dst, src, (size_t)n * sizeof **dst);
+    return 0;
+}
+
+int cc_facilities_clone(cc_facilities *dst, const cc_facilities *src)
+{
+    memset(dst, 0, sizeof *dst);
+    size_t nf = (size_t)(src->n > 0 ? src->n : 1);
+    if (!(dst->f = calloc(nf, sizeof *dst->f)))
+        return -1;
+    dst->n = src->n;
+    for (int i = 0; i < src->n; i++) {
+        const cc_fac_state *a = &src->f[i];
+        cc_fac_state *b = &dst->f[i];
+        *b = *a;
+        b->members = NULL;
+        b->order = b->opos = b->bound = NULL;
+        if (!(b->cells = calloc((size_t)a->ncells, sizeof *b->cells)))
+            return -1;
+        for (int32_t c = 0; c < a->ncells; c++) {
+            b->cells[c].n = a->cells[c].n;
+            b->cells[c].cap = a->cells[c].cap;
+            if (dup_i32(&b->cells[c].m, a->cells[c].m, a->cells[c].n, a->cells[c].cap))
+                return -1;
+        }
+        if (dup_i32(&b->members, a->members, a->n, a->cap) ||
+            dup_i32(&b->order, a->order, a->ncells, a->ncells) ||
+            dup_i32(&b->opos, a->opos, a->ncells, a->ncells) ||
+            dup_i32(&b->bound, a->bound, a->nbound, a->nbound))
+            return -1;
+    }
+    for (int g = 0; g < CC_INTAKE_GROUPS; g++) {
+        const cc_intake *a = &src->intake[g];
+        cc_intake *b = &dst->intake[g];
+        b->n = a->n;
+        if (!(b->fac = malloc(nf * sizeof *b->fac)) || !(b->cum = malloc(nf * sizeof *b->cum)))
+            return -1;
+        memcpy(b->fac, a->fac, nf * sizeof *b->fac);
+        memcpy(b->cum, a->cum, nf * sizeof *b->cum);
+    }
+    return 0;
+}
+
 void cc_facilities_free(cc_facilities *F)
 {
     if (!F || !F->f)

@@ -70,6 +70,10 @@ typedef struct cc_facilities {
 int cc_facilities_init(cc_facilities *F, const cc_scenario *s);
 void cc_facilities_free(cc_facilities *F);
 
+/* dst = a copy of src. Returns 0 or -1 (out of memory; then free dst with
+ * cc_facilities_free). */
+int cc_facilities_clone(cc_facilities *dst, const cc_facilities *src);
+
 /* Reset the flows of the day (admissions, releases, deaths). */
 void cc_facilities_reset_flows(cc_facilities *F);
 /* Capacities and intake weights of the day (after policies; a policy that

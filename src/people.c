@@ -45,6 +45,18 @@ void cc_people_free(cc_people_store *P)
     memset(P, 0, sizeof *P);
 }
 
+int cc_people_clone(cc_people_store *dst, const cc_people_store *src)
+{
+    memset(dst, 0, sizeof *dst);
+    if (grow_to(dst, src->cap))
+        return -1;
+    dst->n = src->n;
+#define CC_COPY(f) memcpy(dst->f, src->f, (size_t)src->n * sizeof *src->f);
+    CC_PEOPLE_FIELDS(CC_COPY)
+#undef CC_COPY
+    return 0;
+}
+
 int32_t cc_people_add(cc_people_store *P, uint32_t w0, uint32_t w1)
 {
     if (P->n == P->cap) {

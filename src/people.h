@@ -70,6 +70,10 @@ typedef struct cc_people_store {
 int cc_people_init(cc_people_store *P, int32_t cap);
 void cc_people_free(cc_people_store *P);
 
+/* dst = a copy of src (same capacity). Returns 0 or -1 (out of memory;
+ * then free dst with cc_people_free). */
+int cc_people_clone(cc_people_store *dst, const cc_people_store *src);
+
 /* Append a person with all fields reset (not in custody, state released,
  * no event, no link). Returns the index, or -1 when out of memory. */
 int32_t cc_people_add(cc_people_store *P, uint32_t w0, uint32_t w1);

@@ -1591,3 +1591,23 @@ int cc_policy_metrics(const cc_sim *sim, cc_metrics *m)
     cc_metrics_add(m, ps ? (double)ps->dropped_cases : 0.0, "policy_dropped_cases");
     return m->failed ? -1 : 0;
 }
+
+/* ---- where scenarios part ------------------------------------------------------ */
+
+bool cc_policy_acts_on(const cc_sim *sim, const cc_scenario *s, int32_t day)
+{
+    /* the rules of cc_policy_apply for a state in which no policy has acted:
+     * every trigger armed, none fired */
+    for (int i = 0; i < s->npolicies; i++) {
+        const struct cc_policy *p = &s->policies[i];
+        if (day >= p->until)
+            continue;
+        if (p->trigger == CC_TRIG_DATE) {
+            if (day >= (p->at > 0 ? p->at : 0))
+                return true;
+        } else if (day > 0 && measure(sim, p, day) > p->above) {
+            return true;
+        }
+    }
+    return false;
+}

@@ -109,4 +109,10 @@ int cc_policy_apply(cc_sim *sim, int32_t day, cc_diag *diag);
  * policy_releases, community_days), appended to m. */
 int cc_policy_metrics(const cc_sim *sim, cc_metrics *m);
 
+/* Would a policy of scenario s start or fire on `day`, in the state of sim
+ * (which has run days 0 .. day-1, and in which no policy has acted yet)?
+ * Two scenarios that differ only in their policies run alike until the
+ * first day this is true of either. */
+bool cc_policy_acts_on(const cc_sim *sim, const cc_scenario *s, int32_t day);
+
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disease_spec.h"
 #include "embedded.h"
 #include "include.h"
 #include "schema.h"
@@ -487,4 +488,60 @@ int cc_facility_index(const cc_scenario *s, const char *name)
         if (strcmp(s->facility[i].name, name) == 0)
             return i;
     return -1;
+}
+
+/* ---- scenarios that differ only in their policies ---------------------------- */
+
+/* The resolved text without the top-level entries that do not change the
+ * state of a run before a policy acts (name, seed, replicates, policies):
+ * each is its key line and the lines under it. */
+static char *core_text(const cc_scenario *s)
+{
+    static const char *const skip[] = {"name", "seed", "replicates", "policies"};
+    char *t = cc_scenario_resolved_yaml(s);
+    if (!t)
+        return NULL;
+    char *w = t;
+    bool skipping = false;
+    for (const char *line = t; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        if (line[0] != ' ' && line[0] != '-' && line[0] != '#' && line[0] != '\n') {
+            skipping = false;
+            for (size_t k = 0; k < sizeof skip / sizeof skip[0]; k++) {
+                size_t n = strlen(skip[k]);
+                if (strncmp(line, skip[k], n) == 0 && line[n] == ':')
+                    skipping = true;
+            }
+        }
+        if (!skipping) {
+            memmove(w, line, len);
+            w += len;
+        }
+        line += len;
+    }
+    *w = '\0';
+    return t;
+}
+
+int cc_scenario_same_but_policies(const cc_scenario *a, const cc_scenario *b)
+{
+    if (a == b)
+        return 1;
+    if ((a->disease == NULL) != (b->disease == NULL))
+        return 0;
+    /* a pathogen file is resolved by name: the same name may be two files */
+    if (a->disease &&
+        strcmp(a->disease->pathogen->file, b->disease->pathogen->file) != 0)
+        return 0;
+    char *ta = core_text(a), *tb = core_text(b);
+    if (!ta || !tb) {
+        free(ta);
+        free(tb);
+        return -1;
+    }
+    int same = strcmp(ta, tb) == 0;
+    free(ta);
+    free(tb);
+    return same;
 }

@@ -267,6 +267,12 @@ void cc_scenario_free(cc_scenario *s);
  * same scenario. Returns a malloc'd string. */
 char *cc_scenario_resolved_yaml(const cc_scenario *s);
 
+/* 1 when a and b agree in everything that drives a run except their
+ * policies (their resolved texts agree but for name, seed, replicates and
+ * policies, and a pathogen is read from the same file), 0 when not, -1 out
+ * of memory. */
+int cc_scenario_same_but_policies(const cc_scenario *a, const cc_scenario *b);
+
 /* The embedded default scenario (scenarios/cambodia-2017.yaml). */
 const char *cc_scenario_default_text(size_t *len);
 

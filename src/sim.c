@@ -25,6 +25,7 @@
 #include "justice.h"
 #include "policy.h"
 #include "sim_internal.h"
+#include "util.h"
 
 static const char *const state_name[CC_ST_COUNT] = {
     "police", "pretrial", "bail", "appeal", "sentenced", "rehab", "released", "dead"};
@@ -113,6 +114,49 @@ oom:
 fail:
     cc_sim_free(sim);
     return -1;
+}
+
+int cc_sim_clone(const cc_sim *src, const cc_scenario *s, cc_sim **out)
+{
+    *out = NULL;
+    cc_sim *sim = malloc(sizeof *sim);
+    if (!sim)
+        return -1;
+    *sim = *src;
+    sim->s = s;
+    /* what the copy owns starts empty, so that a failure frees only that */
+    sim->r = NULL;
+    memset(&sim->P, 0, sizeof sim->P);
+    memset(&sim->cal, 0, sizeof sim->cal);
+    memset(&sim->fac, 0, sizeof sim->fac);
+    sim->disease = NULL;
+    sim->policy = NULL; /* no policy has acted yet: the state starts afresh */
+    sim->policy_free = NULL;
+    sim->drug_arrests_day = NULL;
+    sim->occ_peak = sim->occ_sum = NULL;
+    sim->occ_over = NULL;
+    sim->rows = NULL;
+    sim->ddeaths = NULL;
+    sim->nddeaths = sim->cddeaths = 0;
+
+    size_t ndays = (size_t)(s->days > 0 ? s->days : 1);
+    size_t nf = (size_t)(s->nfacilities > 0 ? s->nfacilities : 1);
+    size_t width = (size_t)(s->nfacilities + 1), ran = (size_t)(src->day > 0 ? src->day : 0);
+    if (!(sim->r = cc_rng_alloc()) || !(sim->rows = calloc(ndays * width, sizeof *sim->rows)) ||
+        cc_dup((void **)&sim->drug_arrests_day, src->drug_arrests_day, ndays,
+               sizeof *sim->drug_arrests_day) ||
+        cc_dup((void **)&sim->occ_peak, src->occ_peak, nf, sizeof *sim->occ_peak) ||
+        cc_dup((void **)&sim->occ_sum, src->occ_sum, nf, sizeof *sim->occ_sum) ||
+        cc_dup((void **)&sim->occ_over, src->occ_over, nf, sizeof *sim->occ_over) ||
+        cc_people_clone(&sim->P, &src->P) || cc_calendar_clone(&sim->cal, &src->cal) ||
+        cc_facilities_clone(&sim->fac, &src->fac) ||
+        (src->disease && cc_disease_clone(src->disease, s, &sim->disease))) {
+        cc_sim_free(sim);
+        return -1;
+    }
+    memcpy(sim->rows, src->rows, ran * width * sizeof *sim->rows);
+    *out = sim;
+    return 0;
 }
 
 void cc_sim_free(cc_sim *sim)

@@ -46,6 +46,14 @@ int cc_sim_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, cc_di
                   cc_sim **out);
 void cc_sim_free(cc_sim *sim);
 
+/* A copy of the replicate's state at the start of its next day, that runs
+ * scenario `s` from then on. `s` must agree with the scenario src runs in
+ * everything but its policies, and no policy of either may have acted yet:
+ * the copy then continues exactly as a run of `s` from day 0 would (see
+ * cc_policy_acts_on and carcer_compare). Returns 0, or -1 when out of
+ * memory. */
+int cc_sim_clone(const cc_sim *src, const cc_scenario *s, cc_sim **out);
+
 /* Advance one day. Returns 0, or nonzero on a model error (diag filled). */
 int cc_sim_step(cc_sim *sim, cc_diag *diag);
 

@@ -59,6 +59,23 @@ int cc_grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
+int cc_dup(void **dst, const void *src, size_t count, size_t size)
+{
+    *dst = NULL;
+    if (!src)
+        return 0;
+    if (size && count > SIZE_MAX / size)
+        return -1;
+    size_t n = count * size;
+    void *q = malloc(n ? n : 1);
+    if (!q)
+        return -1;
+    if (n)
+        memcpy(q, src, n);
+    *dst = q;
+    return 0;
+}
+
 void cc_buf_append(cc_buf *b, const char *s, size_t n)
 {
     if (b->failed)

@@ -29,6 +29,10 @@ char *cc_vasprintf(const char *fmt, va_list ap);
  * is unchanged). */
 int cc_grow(void **p, size_t *cap, size_t need, size_t size);
 
+/* *dst = a copy of the `count` elements of `size` bytes at src (NULL when
+ * src is NULL). Returns 0, or -1 when out of memory (then *dst is NULL). */
+int cc_dup(void **dst, const void *src, size_t count, size_t size);
+
 /* A growable byte buffer for building text. */
 typedef struct cc_buf {
     char *data;
