@@ -47,6 +47,15 @@
  * facility, day). So common random numbers hold for everything a policy
  * does not touch.
  *
+ * Measures. The measure in force is the one a policy set
+ * (cc_disease_set_health: plain values in the struct), else the block's
+ * within its dates; small lookups (quarantine_days, testing_on,
+ * masks_factor, ...) say which, so the day's code does not care. Periodic
+ * tests are chains of events, one per person (the agent's tnext names the
+ * live one); when the interval in force changes, health_sync gives everyone
+ * held a new chain, staggered by a draw of their own stream keyed by the
+ * day, so no other draw moves.
+ *
  * Dormant mode. Until the first day an infection can exist in custody
  * (wake_day: the first day with community or staff-community prevalence
  * > 0, or of an introduction; day 0 when initial or intake states are
@@ -153,15 +162,19 @@ typedef struct dagent {
     int32_t place;  /* the cell (general or virtual) the agent counts in, -1 when none */
     int32_t pos;    /* position in the place's susceptible list of its class */
     int32_t qend;   /* the day the quarantine ends */
+    int32_t tnext;  /* the day of the next periodic test: a periodic test
+                     * event of another day is stale (a chain superseded
+                     * by a transfer or by a change of the testing) */
     float age;
     uint32_t w0, w1; /* identity of the agent's streams */
     uint32_t pseq;   /* sequence of the pending progression event */
     uint32_t nsteps; /* transitions drawn (sequence of CC_RP_DISEASE draws) */
     uint16_t flags;  /* AF_* */
     uint8_t state;   /* pathogen state */
-    uint8_t pad_[64 - 10 * 4 - 3];
+    uint8_t pad_[64 - 11 * 4 - 3];
 } dagent;
 #define AGENT_ALIGN 64
+_Static_assert(sizeof(dagent) == AGENT_ALIGN, "an agent record is one cache line");
 
 /* age bands of the death tables in the metrics */
 static const double death_band_lo[] = {0, 18, 30, 50, 65};
@@ -201,10 +214,30 @@ struct cc_disease {
     int32_t ndays;
     bucket *cal;
 
-    /* vaccination queues by group (lazy: stale entries skipped) */
+    /* vaccination queues by group (lazy: stale entries skipped): each
+     * agent in the queue of the first group of vq_prio it belongs to;
+     * kept while vq_on (a vaccination in the block, or one set by a
+     * policy since) */
     int32_t *vq[CC_VG_COUNT];
     size_t vqn[CC_VG_COUNT], vqcap[CC_VG_COUNT], vqhead[CC_VG_COUNT];
     double dose_carry;
+    bool vq_on;
+    int vq_nprio;
+    cc_vgroup vq_prio[CC_VG_COUNT];
+    double vacc_eff_infection, vacc_eff_severe; /* the vaccine of the scenario */
+
+    /* health measures set by policies (cc_disease_set_health): hl.set
+     * says which measures replace the block's. What the measures in force
+     * imply for the agents (periodic test chains, vaccination queues,
+     * room capacities) is brought in line by health_sync() at the next
+     * entry or step, against the values it last applied (*_applied), so
+     * that resetting and re-setting the same measures changes nothing.
+     * Plain values: a copy of the struct is a copy of this state. */
+    cc_health_lever hl;
+    bool hl_dirty;
+    bool test_src_applied;      /* periodic testing from a policy */
+    int32_t test_every_applied; /* its interval, 0 = none */
+    double qcap_applied, icap_applied;
 
     /* scratch for the day's forces */
     int32_t *snap_cell;
@@ -253,6 +286,109 @@ static bool window_on(const cc_measure_window *w, int32_t day)
 }
 
 static bool is_staff(const cc_disease *d, int32_t a) { return a < d->nstaff; }
+
+/* ---- the measures in force: a policy's (cc_disease_set_health), else the
+ * block's within its dates ----------------------------------------------- */
+
+static bool by_policy(const cc_disease *d, cc_measure m) { return (d->hl.set >> m) & 1u; }
+
+/* intake quarantine days and tests for an arrival on `day` (0 days: none) */
+static double quarantine_days(const cc_disease *d, int32_t day)
+{
+    const cc_disease_spec *sp = d->spec;
+    if (by_policy(d, CC_M_QUARANTINE))
+        return d->hl.quarantine.days_given ? d->hl.quarantine.days
+                                           : sched(&sp->quarantine.days, day);
+    return window_on(&sp->quarantine.w, day) ? sched(&sp->quarantine.days, day) : 0;
+}
+
+static int quarantine_tests(const cc_disease *d, int32_t day)
+{
+    if (by_policy(d, CC_M_QUARANTINE) && d->hl.quarantine.tests_given)
+        return (int)d->hl.quarantine.tests;
+    return (int)sched(&d->spec->quarantine.tests, day);
+}
+
+static double quarantine_capacity(const cc_disease *d)
+{
+    return by_policy(d, CC_M_QUARANTINE) ? d->hl.quarantine.capacity
+                                         : d->spec->quarantine.capacity;
+}
+
+/* testing: whether tests are done today, and how */
+static bool testing_on(const cc_disease *d, int32_t day)
+{
+    return by_policy(d, CC_M_TESTING) || window_on(&d->spec->testing.w, day);
+}
+
+static bool testing_at_intake(const cc_disease *d)
+{
+    return by_policy(d, CC_M_TESTING) ? d->hl.testing.at_intake : d->spec->testing.at_intake;
+}
+
+/* the periodic interval of the testing that could run (0: none) */
+static int32_t testing_every(const cc_disease *d)
+{
+    if (by_policy(d, CC_M_TESTING))
+        return d->hl.testing.every_days;
+    return d->spec->testing.w.on ? d->spec->testing.every_days : 0;
+}
+
+static double testing_sensitivity(const cc_disease *d)
+{
+    return by_policy(d, CC_M_TESTING) ? d->hl.testing.sensitivity : d->spec->testing.sensitivity;
+}
+
+static int32_t testing_delay(const cc_disease *d)
+{
+    return by_policy(d, CC_M_TESTING) ? d->hl.testing.delay_days : d->spec->testing.delay_days;
+}
+
+static bool isolating_symptomatic(const cc_disease *d, int32_t day)
+{
+    if (by_policy(d, CC_M_ISOLATION))
+        return d->hl.isolation.symptomatic;
+    return d->spec->isolation.symptomatic && window_on(&d->spec->isolation.w, day);
+}
+
+static double isolation_capacity(const cc_disease *d)
+{
+    return by_policy(d, CC_M_ISOLATION) ? d->hl.isolation.capacity : d->spec->isolation.capacity;
+}
+
+static bool vaccinating(const cc_disease *d, int32_t day)
+{
+    return by_policy(d, CC_M_VACCINATION) || window_on(&d->spec->vaccination.w, day);
+}
+
+static double doses_per_day(const cc_disease *d, int32_t day)
+{
+    if (by_policy(d, CC_M_VACCINATION) && d->hl.vaccination.doses_given)
+        return d->hl.vaccination.doses_per_day;
+    return sched(&d->spec->vaccination.doses_per_day, day);
+}
+
+/* the priority in force: a policy's, else the block's */
+static void vaccination_priority(const cc_disease *d, int *n, const cc_vgroup **prio)
+{
+    bool pol = by_policy(d, CC_M_VACCINATION);
+    *n = pol ? d->hl.vaccination.npriority : d->spec->vaccination.npriority;
+    *prio = pol ? d->hl.vaccination.priority : d->spec->vaccination.priority;
+}
+
+static double masks_factor(const cc_disease *d, int32_t day)
+{
+    if (by_policy(d, CC_M_MASKS))
+        return d->hl.masks;
+    return window_on(&d->spec->masks.w, day) ? d->spec->masks.factor : 1;
+}
+
+static double ventilation_factor(const cc_disease *d, int32_t day)
+{
+    if (by_policy(d, CC_M_VENTILATION))
+        return d->hl.ventilation;
+    return window_on(&d->spec->ventilation.w, day) ? d->spec->ventilation.factor : 1;
+}
 
 static void seek_agent(cc_disease *d, int32_t a, uint32_t purpose, uint32_t seq)
 {
@@ -494,11 +630,10 @@ int cc_disease_reserve(cc_disease *d, int64_t persons)
 
 static void vqueue_push(cc_disease *d, int32_t a)
 {
-    const cc_disease_spec *sp = d->spec;
-    if (!sp->vaccination.w.on)
+    if (!d->vq_on)
         return;
-    for (int i = 0; i < sp->vaccination.npriority; i++) {
-        cc_vgroup g = sp->vaccination.priority[i];
+    for (int i = 0; i < d->vq_nprio; i++) {
+        cc_vgroup g = d->vq_prio[i];
         bool in = g == CC_VG_ALL || (g == CC_VG_STAFF && is_staff(d, a)) ||
                   (g == CC_VG_RISK && (d->ag[a].flags & AF_RISK)) ||
                   (g == CC_VG_AGE_OVER_50 && !is_staff(d, a) && d->ag[a].age >= 50);
@@ -564,7 +699,7 @@ static void isolate(cc_disease *d, int32_t a)
         return;
     int f = d->ag[a].fac_of;
     int32_t g = virtual_cell(d, f, CK_ISOLATION);
-    if (d->cell[g].n >= room_capacity(d, f, d->spec->isolation.capacity)) {
+    if (d->cell[g].n >= room_capacity(d, f, isolation_capacity(d))) {
         d->isolation_overflow++;
         return;
     }
@@ -594,8 +729,8 @@ static int pick_next(cc_disease *d, int32_t a, const cc_pstate *st, double u)
     bool custody = !is_staff(d, a);
     double severe_factor = 1;
     if (d->ag[a].flags & AF_VACC) {
-        double vi = d->spec->vaccination.efficacy_infection;
-        double vs = d->spec->vaccination.efficacy_severe;
+        double vi = d->vacc_eff_infection;
+        double vs = d->vacc_eff_severe;
         /* overall protection against severe disease vs = 1 - (1 - vi) x
          * (conditional protection of the infected), so the infected keep
          * (1 - vs) / (1 - vi) of their risk */
@@ -713,8 +848,7 @@ static void progress(cc_disease *d, int32_t a, int32_t day)
     set_state(d, a, nx);
     schedule_progression(d, a, day, true);
     to = &d->pg->state[d->ag[a].state];
-    if (to->symptomatic && d->spec->isolation.symptomatic &&
-        window_on(&d->spec->isolation.w, day))
+    if (to->symptomatic && isolating_symptomatic(d, day))
         isolate(d, a);
     maybe_release_isolation(d, a);
 }
@@ -763,6 +897,17 @@ int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, c
     d->seed = seed;
     d->replicate = replicate;
     d->entry_day = INT32_MIN;
+    /* the block's measures; policies change them (cc_disease_set_health) */
+    d->vq_on = s->disease->vaccination.w.on;
+    d->vq_nprio = s->disease->vaccination.npriority;
+    memcpy(d->vq_prio, s->disease->vaccination.priority, sizeof d->vq_prio);
+    if (s->disease->vaccination.w.on) {
+        d->vacc_eff_infection = s->disease->vaccination.efficacy_infection;
+        d->vacc_eff_severe = s->disease->vaccination.efficacy_severe;
+    }
+    d->test_every_applied = testing_every(d);
+    d->qcap_applied = s->disease->quarantine.capacity;
+    d->icap_applied = s->disease->isolation.capacity;
     d->r = cc_rng_alloc();
     if (!d->r)
         goto oom;
@@ -1006,6 +1151,138 @@ oom:
     return -1;
 }
 
+/* ---- health measures set by policies ---------------------------------------- */
+
+/* Start agent a's periodic tests, superseding any chain it had: the first
+ * after a stagger of 1..every days drawn from its own stream (sequence
+ * `seq` of CC_RP_HEALTH), then every `every` days (handle_event); a chain
+ * of the block's testing started before the block's dates waits for them. */
+static void start_test_chain(cc_disease *d, int32_t a, int32_t day, uint32_t seq)
+{
+    int32_t every = testing_every(d);
+    seek_agent(d, a, CC_RP_HEALTH, seq);
+    int32_t off = 1 + (int32_t)gsl_rng_uniform_int(d->r, (unsigned long)every);
+    int32_t first = day + off;
+    const cc_measure_window *w = &d->spec->testing.w;
+    if (!by_policy(d, CC_M_TESTING) && first < w->from)
+        first = w->from + (off - 1) % every;
+    d->ag[a].tnext = first;
+    schedule(d, a, first, EV_TEST, 1);
+}
+
+/* Sequence of the CC_RP_HEALTH draw that staggers the periodic tests of
+ * everyone held on `day` when the testing in force changes: apart from
+ * the draws of arrivals (the day itself) and of test results (bit 23);
+ * days stay below 2^22 (CC_MAX_DAYS). */
+#define RESTAGGER_BIT 0x400000u
+_Static_assert(CC_MAX_DAYS < (int)RESTAGGER_BIT, "days fit below the restagger bit");
+
+/* Bring what the measures in force imply for the agents in line with
+ * them, on `day` (before its entries and events): room capacities,
+ * periodic test chains, vaccination queues, the arrivals' cached
+ * quarantine. Each is redone only if what it follows changed since it was
+ * last applied, so re-setting the same measures draws nothing. */
+static void health_sync(cc_disease *d, int32_t day)
+{
+    d->hl_dirty = false;
+    d->entry_day = INT32_MIN; /* the arrivals' measures are looked up again */
+
+    double qc = quarantine_capacity(d), ic = isolation_capacity(d);
+    for (int f = 0; f < d->nfac; f++) {
+        if (qc != d->qcap_applied)
+            d->cell[virtual_cell(d, f, CK_QUARANTINE)].cap = room_capacity(d, f, qc);
+        if (ic != d->icap_applied)
+            d->cell[virtual_cell(d, f, CK_ISOLATION)].cap = room_capacity(d, f, ic);
+    }
+    d->qcap_applied = qc;
+    d->icap_applied = ic;
+
+    /* periodic tests: everyone held gets a new chain at the new interval;
+     * with none (or the block's dates past) the chains end at their next
+     * test day */
+    bool src = by_policy(d, CC_M_TESTING);
+    int32_t every = testing_every(d);
+    if (src != d->test_src_applied || every != d->test_every_applied) {
+        d->test_src_applied = src;
+        d->test_every_applied = every;
+        if (every > 0 && (src || day < d->spec->testing.w.until))
+            for (size_t a = (size_t)d->nstaff; a < d->nagents; a++)
+                if (d->ag[a].flags & AF_PRESENT)
+                    start_test_chain(d, (int32_t)a, day, (uint32_t)day | RESTAGGER_BIT);
+    }
+
+    /* vaccination queues: rebuilt, in the order of the agents' records,
+     * when a vaccination is in force whose priority they do not follow */
+    if (by_policy(d, CC_M_VACCINATION) || d->spec->vaccination.w.on) {
+        int n;
+        const cc_vgroup *prio;
+        vaccination_priority(d, &n, &prio);
+        if (!d->vq_on || n != d->vq_nprio ||
+            memcmp(prio, d->vq_prio, (size_t)n * sizeof *prio) != 0) {
+            d->vq_on = true;
+            d->vq_nprio = n;
+            memcpy(d->vq_prio, prio, (size_t)n * sizeof *prio);
+            for (int g = 0; g < CC_VG_COUNT; g++)
+                d->vqn[g] = d->vqhead[g] = 0;
+            for (size_t a = 0; a < d->nagents; a++)
+                if ((d->ag[a].flags & AF_PRESENT) && !(d->ag[a].flags & AF_VACC) &&
+                    d->pg->state[d->ag[a].state].kind != CC_PS_DEAD)
+                    vqueue_push(d, (int32_t)a);
+        }
+    }
+}
+
+void cc_disease_set_health(cc_disease *d, const cc_health_lever *h, bool on)
+{
+    if (!d || !h)
+        return;
+    for (int m = 0; m < CC_M_COUNT; m++) {
+        unsigned bit = 1u << m;
+        if (!(h->set & bit))
+            continue;
+        if (!on) {
+            d->hl.set &= ~bit;
+            continue;
+        }
+        d->hl.set |= bit;
+        switch ((cc_measure)m) {
+        case CC_M_QUARANTINE:
+            d->hl.quarantine = h->quarantine;
+            break;
+        case CC_M_TESTING:
+            d->hl.testing = h->testing;
+            break;
+        case CC_M_ISOLATION:
+            d->hl.isolation = h->isolation;
+            break;
+        case CC_M_VACCINATION:
+            d->hl.vaccination = h->vaccination;
+            /* the vaccine stays once given: those vaccinated keep their
+             * protection when the campaign ends */
+            d->vacc_eff_infection = h->vaccination.efficacy_infection;
+            d->vacc_eff_severe = h->vaccination.efficacy_severe;
+            break;
+        case CC_M_MASKS:
+            d->hl.masks = h->masks;
+            break;
+        case CC_M_VENTILATION:
+            d->hl.ventilation = h->ventilation;
+            break;
+        default:
+            break;
+        }
+    }
+    d->hl_dirty = true;
+}
+
+void cc_disease_clear_health(cc_disease *d)
+{
+    if (!d || d->hl.set == 0)
+        return;
+    d->hl.set = 0;
+    d->hl_dirty = true;
+}
+
 /* ---- entering and leaving --------------------------------------------------- */
 
 /* Start agent a in a state drawn from shares (u uniform); false if none. */
@@ -1033,6 +1310,8 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
     int32_t a = (int32_t)(person + d->nstaff);
     if (d->dormant && day >= d->wake_day)
         wake(d); /* before anyone of the day can be infected */
+    if (d->hl_dirty)
+        health_sync(d, day);
     if (ensure_agents(d, (size_t)a + 1)) {
         d->oom = 1;
         return;
@@ -1079,8 +1358,8 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
     int32_t g = home_cell(d, a);
     if (d->entry_day != day) {
         d->entry_day = day;
-        d->entry_qdays = window_on(&sp->quarantine.w, day) ? sched(&sp->quarantine.days, day) : 0;
-        d->entry_qtests = (int)sched(&sp->quarantine.tests, day);
+        d->entry_qdays = quarantine_days(d, day);
+        d->entry_qtests = quarantine_tests(d, day);
         d->entry_prev = sched(&sp->community_prevalence, day);
     }
     double qdays = intake ? d->entry_qdays : 0;
@@ -1125,23 +1404,16 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
             start_from_shares(d, a, shares, u, day);
         }
     }
-    if (d->pg->state[d->ag[a].state].symptomatic && sp->isolation.symptomatic &&
-        window_on(&sp->isolation.w, day))
+    if (d->pg->state[d->ag[a].state].symptomatic && isolating_symptomatic(d, day))
         isolate(d, a);
 
-    /* testing: at intake today, periodic from a staggered day */
-    if (sp->testing.w.on) {
-        if (intake && sp->testing.at_intake && window_on(&sp->testing.w, day))
+    /* testing: at intake today, periodic from a staggered day (a new chain:
+     * one moved keeps one chain) */
+    if (sp->testing.w.on || by_policy(d, CC_M_TESTING)) {
+        if (intake && testing_at_intake(d) && testing_on(d, day))
             schedule(d, a, day, EV_TEST, 0);
-        if (sp->testing.every_days > 0) {
-            seek_agent(d, a, CC_RP_HEALTH, (uint32_t)day);
-            int32_t off = 1 + (int32_t)gsl_rng_uniform_int(d->r, (unsigned long)sp->testing.every_days);
-            int32_t first_day = day + off;
-            if (first_day < sp->testing.w.from)
-                first_day = sp->testing.w.from +
-                            (off - 1) % (sp->testing.every_days > 0 ? sp->testing.every_days : 1);
-            schedule(d, a, first_day, EV_TEST, 1);
-        }
+        if (testing_every(d) > 0)
+            start_test_chain(d, a, day, (uint32_t)day);
     }
     if (!(d->ag[a].flags & AF_VACC))
         vqueue_push(d, a);
@@ -1216,13 +1488,14 @@ static double cell_infectious(const cc_disease *d, int32_t g, bool staff_room)
 static void vaccinate(cc_disease *d, int32_t day)
 {
     const cc_disease_spec *sp = d->spec;
-    if (!window_on(&sp->vaccination.w, day))
+    if (!vaccinating(d, day))
         return;
-    double doses = sched(&sp->vaccination.doses_per_day, day) + d->dose_carry;
+    double doses = doses_per_day(d, day) + d->dose_carry;
     int64_t n = (int64_t)floor(doses);
     d->dose_carry = doses - (double)n;
-    for (int i = 0; i < sp->vaccination.npriority && n > 0; i++) {
-        cc_vgroup g = sp->vaccination.priority[i];
+    /* the queues follow the priority in force (health_sync) */
+    for (int i = 0; i < d->vq_nprio && n > 0; i++) {
+        cc_vgroup g = d->vq_prio[i];
         while (n > 0 && d->vqhead[g] < d->vqn[g]) {
             int32_t a = d->vq[g][d->vqhead[g]++];
             if (!(d->ag[a].flags & AF_PRESENT) || (d->ag[a].flags & AF_VACC) ||
@@ -1272,11 +1545,11 @@ static void introduce(cc_disease *d, int32_t day)
 static void transmit(cc_disease *d, int32_t day)
 {
     const cc_disease_spec *sp = d->spec;
-    double masks = window_on(&sp->masks.w, day) ? sp->masks.factor : 1;
-    double vent = window_on(&sp->ventilation.w, day) ? sp->ventilation.factor : 1;
+    double masks = masks_factor(d, day);
+    double vent = ventilation_factor(d, day);
     double bc = d->beta_cell * masks * vent, bf = sp->beta_facility * masks,
            bs = sp->beta_staff * masks, g = sp->crowding_exponent;
-    double susc[NCLASS] = {1, 1 - (sp->vaccination.w.on ? sp->vaccination.efficacy_infection : 0)};
+    double susc[NCLASS] = {1, 1 - d->vacc_eff_infection};
 
     /* snapshot of the cell forces (start of the day) */
     if ((size_t)d->nactive > d->snapcap) {
@@ -1396,24 +1669,33 @@ static void handle_event(cc_disease *d, event e, int32_t day)
             move_to(d, a, home_cell(d, a));
         }
         break;
-    case EV_TEST:
-        if (!present || is_staff(d, a))
-            break;
-        /* seq 2: a test of the intake quarantine, done while it lasts */
-        if (seq == 2 ? (d->ag[a].flags & AF_QUAR) != 0 : window_on(&sp->testing.w, day)) {
+    case EV_TEST: {
+        if (!present || is_staff(d, a) || (seq == 1 && d->ag[a].tnext != day))
+            break; /* gone, or a superseded periodic chain */
+        /* seq 0: at intake; 1: periodic; 2: a test of the intake
+         * quarantine, done while it lasts */
+        int32_t every = testing_every(d);
+        if (seq == 2 ? (d->ag[a].flags & AF_QUAR) != 0
+                     : testing_on(d, day) && (seq == 0 || every > 0)) {
             d->tests++;
             const cc_pstate *st = &d->pg->state[d->ag[a].state];
             if (st->detectable) {
                 seek_agent(d, a, CC_RP_HEALTH, (uint32_t)day | 0x800000u);
-                if (cc_rng_uniform(d->r) < sp->testing.sensitivity) {
+                if (cc_rng_uniform(d->r) < testing_sensitivity(d)) {
                     d->positives++;
-                    schedule(d, a, day + sp->testing.delay_days, EV_RESULT, 0);
+                    schedule(d, a, day + testing_delay(d), EV_RESULT, 0);
                 }
             }
         }
-        if (seq == 1 && sp->testing.every_days > 0 && day < sp->testing.w.until)
-            schedule(d, a, day + sp->testing.every_days, EV_TEST, 1);
+        if (seq == 1) {
+            /* the next one, while a periodic testing is in force or to come */
+            bool go = every > 0 && (by_policy(d, CC_M_TESTING) || day < sp->testing.w.until);
+            d->ag[a].tnext = go ? day + every : -1;
+            if (go)
+                schedule(d, a, day + every, EV_TEST, 1);
+        }
         break;
+    }
     case EV_RESULT:
         if (present && d->pg->state[d->ag[a].state].kind == CC_PS_INFECTED) {
             isolate(d, a);
@@ -1440,6 +1722,8 @@ int cc_disease_step(cc_disease *d, int32_t day, int64_t **deaths, size_t *ndeath
         return -1;
     if (d->dormant && day >= d->wake_day)
         wake(d); /* before the day's introductions and transmission */
+    if (d->hl_dirty)
+        health_sync(d, day);
     d->today = day;
     d->deaths = deaths;
     d->ndeaths = ndeaths;

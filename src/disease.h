@@ -25,6 +25,7 @@
 #include "scenario.h"
 
 typedef struct cc_disease cc_disease;
+struct cc_health_lever; /* disease_spec.h */
 
 /* Disease columns of one facility on one day (timeseries.csv). */
 typedef struct cc_disease_counts {
@@ -84,6 +85,20 @@ void cc_disease_counts_get(const cc_disease *d, int facility, cc_disease_counts 
  * an infection in custody. For tests and embedding code; returns 0, or -1
  * if the person is absent or not susceptible. */
 int cc_disease_infect(cc_disease *d, int64_t person, int32_t day);
+
+/* Health measures set by policies (disease_spec.h, cc_health_lever). With
+ * on = true, every measure that h gives replaces the disease block's
+ * measure of the same name from now on, whatever the block's dates (a
+ * later call wins on the same measure); with on = false, those measures
+ * return to the block's. What people are already in (a quarantine stay,
+ * an isolation, a vaccination) runs its course. The change takes effect
+ * from the next entry or step; periodic tests are staggered afresh and the
+ * vaccination queues reordered only when the testing interval or the
+ * vaccination priority in force changes, with draws from each person's
+ * own streams. NULL d does nothing. */
+void cc_disease_set_health(cc_disease *d, const struct cc_health_lever *h, bool on);
+/* Every measure back to the disease block's (no policy in force). */
+void cc_disease_clear_health(cc_disease *d);
 
 /* The beta_cell in use (given, or converted from r0_at_capacity). */
 double cc_disease_beta_cell_used(const cc_disease *d);

@@ -23,9 +23,31 @@ const char *const cc_disease_spec_keys[] = {
     "initial_states", "intake_states",  "introductions",        "care_lacking_fatality_factor",
     "measures",       NULL};
 
-static const char *const measure_keys[] = {"quarantine", "testing", "isolation", "vaccination",
-                                           "masks",      "ventilation", NULL};
+/* The measures (in cc_measure order) and the keys of each: `from` and
+ * `until` first, which a policy's `health:` does not take (a policy has
+ * its own dates), nor `waning` (the vaccine is the scenario's). */
+static const char *const measure_keys[CC_M_COUNT + 1] = {
+    "quarantine", "testing", "isolation", "vaccination", "masks", "ventilation", NULL};
+static const char *const quarantine_keys[] = {"from", "until", "days", "tests", "capacity", NULL};
+static const char *const testing_keys[] = {"from",        "until",      "at_intake", "every_days",
+                                           "sensitivity", "delay_days", NULL};
+static const char *const isolation_keys[] = {"from", "until", "symptomatic", "capacity", NULL};
+static const char *const vaccination_keys[] = {"from",     "until",
+                                               "doses_per_day", "priority",
+                                               "efficacy_infection", "efficacy_severe",
+                                               "waning",   NULL};
+static const char *const factor_keys[] = {"from", "until", "factor", NULL};
+static const char *const *const keys_of_measure[CC_M_COUNT] = {
+    quarantine_keys, testing_keys, isolation_keys, vaccination_keys, factor_keys, factor_keys};
 static const char *const vgroup_names[] = {"staff", "risk", "age_over_50", "all", NULL};
+
+/* Bounds of the measures' numbers, the same for the block and the lever. */
+#define QUARANTINE_DAYS_MAX 365.0
+#define QUARANTINE_TESTS_MAX 10.0
+#define ROOM_MAX 1e7
+#define TEST_EVERY_MAX 3650.0
+#define TEST_DELAY_MAX 60.0
+#define DOSES_MAX 1e8
 
 void cc_disease_spec_defaults(cc_disease_spec *d, cc_pathogen *p)
 {
@@ -285,6 +307,79 @@ static void read_shares(cc_yctx *ctx, struct fy_node *n, const cc_pathogen *p,
         cc_yaml_error(ctx, n, NULL, "expected shares summing to at most 1, got %g", sum);
 }
 
+/* ---- fields shared by the block's measures and a policy's health lever -- */
+
+static void read_testing_fields(cc_yctx *ctx, struct fy_node *m, bool *at_intake,
+                                int32_t *every_days, double *sensitivity, int32_t *delay_days)
+{
+    read_bool(ctx, m, "at_intake", at_intake);
+    double v = 0;
+    if (read_real(ctx, m, "every_days", 0, TEST_EVERY_MAX, &v) > 0)
+        *every_days = (int32_t)v;
+    read_real(ctx, m, "sensitivity", 0, 1, sensitivity);
+    v = 0;
+    if (read_real(ctx, m, "delay_days", 0, TEST_DELAY_MAX, &v) > 0)
+        *delay_days = (int32_t)v;
+}
+
+/* efficacy_infection and efficacy_severe (absent: the protection against
+ * infection, the least it can be) */
+static void read_efficacy(cc_yctx *ctx, struct fy_node *m, double *infection, double *severe)
+{
+    read_real(ctx, m, "efficacy_infection", 0, 1, infection);
+    if (read_real(ctx, m, "efficacy_severe", 0, 1, severe) == 0)
+        *severe = *infection;
+    if (*severe < *infection) {
+        cc_yaml_push_key(ctx, "efficacy_severe");
+        cc_yaml_error(ctx, value_of(m, "efficacy_severe"),
+                      "protection against severe disease includes protection against "
+                      "infection",
+                      "expected efficacy_severe >= efficacy_infection (%g), got %g", *infection,
+                      *severe);
+        cc_yaml_pop(ctx);
+    }
+}
+
+static void read_priority(cc_yctx *ctx, struct fy_node *m, int *npriority, cc_vgroup *priority)
+{
+    struct fy_node *pn = value_of(m, "priority");
+    if (!pn)
+        return;
+    cc_yaml_push_key(ctx, "priority");
+    if (!fy_node_is_sequence(pn) || fy_node_sequence_item_count(pn) == 0) {
+        cc_yaml_error(ctx, pn, "write e.g. [staff, risk, age_over_50, all]",
+                      "expected a list of groups");
+    } else {
+        *npriority = 0;
+        void *it = NULL;
+        struct fy_node *e;
+        for (int i = 0; (e = fy_node_sequence_iterate(pn, &it)); i++) {
+            cc_yaml_push_index(ctx, i);
+            int g = cc_yaml_enum(ctx, e, vgroup_names, 0);
+            if (g >= 0) {
+                for (int j = 0; j < *npriority; j++)
+                    if (priority[j] == (cc_vgroup)g) {
+                        cc_yaml_error(ctx, e, NULL, "expected each group once");
+                        g = -1;
+                        break;
+                    }
+            }
+            if (g >= 0 && *npriority < CC_VG_COUNT)
+                priority[(*npriority)++] = (cc_vgroup)g;
+            cc_yaml_pop(ctx);
+        }
+    }
+    cc_yaml_pop(ctx);
+}
+
+/* masks, ventilation: `factor` on beta, required */
+static void read_factor(cc_yctx *ctx, struct fy_node *m, double *factor)
+{
+    if (read_real(ctx, m, "factor", 0, 1, factor) == 0)
+        cc_yaml_error(ctx, m, "e.g. 0.7 for a 30% reduction",
+                      "expected 'factor' on beta, got nothing");
+}
+
 static void read_window(cc_yctx *ctx, struct fy_node *m, const cc_scenario *s,
                         cc_measure_window *w)
 {
@@ -304,103 +399,50 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
         return;
     struct fy_node *m;
     if ((m = value_of(n, "quarantine"))) {
-        static const char *const k[] = {"from", "until", "days", "tests", "capacity", NULL};
         cc_yaml_push_key(ctx, "quarantine");
-        if (cc_yaml_check_keys(ctx, m, k) >= 0 || fy_node_is_mapping(m)) {
+        if (cc_yaml_check_keys(ctx, m, quarantine_keys) >= 0 || fy_node_is_mapping(m)) {
             read_window(ctx, m, s, &d->quarantine.w);
-            read_schedule_key(ctx, m, "days", s, 0, 365, &d->quarantine.days);
-            read_schedule_key(ctx, m, "tests", s, 0, 10, &d->quarantine.tests);
-            read_real(ctx, m, "capacity", 0, 1e7, &d->quarantine.capacity);
+            read_schedule_key(ctx, m, "days", s, 0, QUARANTINE_DAYS_MAX, &d->quarantine.days);
+            read_schedule_key(ctx, m, "tests", s, 0, QUARANTINE_TESTS_MAX, &d->quarantine.tests);
+            read_real(ctx, m, "capacity", 0, ROOM_MAX, &d->quarantine.capacity);
         }
         cc_yaml_pop(ctx);
     }
     if ((m = value_of(n, "testing"))) {
-        static const char *const k[] = {"from", "until", "at_intake", "every_days",
-                                        "sensitivity", "delay_days", NULL};
         cc_yaml_push_key(ctx, "testing");
         if (fy_node_is_mapping(m)) {
-            cc_yaml_check_keys(ctx, m, k);
+            cc_yaml_check_keys(ctx, m, testing_keys);
             read_window(ctx, m, s, &d->testing.w);
-            read_bool(ctx, m, "at_intake", &d->testing.at_intake);
-            double v = 0;
-            if (read_real(ctx, m, "every_days", 0, 3650, &v) > 0)
-                d->testing.every_days = (int32_t)v;
-            read_real(ctx, m, "sensitivity", 0, 1, &d->testing.sensitivity);
-            v = 0;
-            if (read_real(ctx, m, "delay_days", 0, 60, &v) > 0)
-                d->testing.delay_days = (int32_t)v;
+            read_testing_fields(ctx, m, &d->testing.at_intake, &d->testing.every_days,
+                                &d->testing.sensitivity, &d->testing.delay_days);
         } else {
-            cc_yaml_check_keys(ctx, m, k);
+            cc_yaml_check_keys(ctx, m, testing_keys);
         }
         cc_yaml_pop(ctx);
     }
     if ((m = value_of(n, "isolation"))) {
-        static const char *const k[] = {"from", "until", "symptomatic", "capacity", NULL};
         cc_yaml_push_key(ctx, "isolation");
         if (fy_node_is_mapping(m)) {
-            cc_yaml_check_keys(ctx, m, k);
+            cc_yaml_check_keys(ctx, m, isolation_keys);
             read_window(ctx, m, s, &d->isolation.w);
             read_bool(ctx, m, "symptomatic", &d->isolation.symptomatic);
-            read_real(ctx, m, "capacity", 0, 1e7, &d->isolation.capacity);
+            read_real(ctx, m, "capacity", 0, ROOM_MAX, &d->isolation.capacity);
         } else {
-            cc_yaml_check_keys(ctx, m, k);
+            cc_yaml_check_keys(ctx, m, isolation_keys);
         }
         cc_yaml_pop(ctx);
     }
     if ((m = value_of(n, "vaccination"))) {
-        static const char *const k[] = {"from",     "until",
-                                        "doses_per_day", "priority",
-                                        "efficacy_infection", "efficacy_severe",
-                                        "waning",   NULL};
         cc_yaml_push_key(ctx, "vaccination");
         if (fy_node_is_mapping(m)) {
-            cc_yaml_check_keys(ctx, m, k);
+            cc_yaml_check_keys(ctx, m, vaccination_keys);
             read_window(ctx, m, s, &d->vaccination.w);
-            if (read_schedule_key(ctx, m, "doses_per_day", s, 0, 1e8,
+            if (read_schedule_key(ctx, m, "doses_per_day", s, 0, DOSES_MAX,
                                   &d->vaccination.doses_per_day) == 0)
                 cc_yaml_error(ctx, m, NULL, "expected 'doses_per_day', got nothing");
-            read_real(ctx, m, "efficacy_infection", 0, 1, &d->vaccination.efficacy_infection);
-            /* absent: the protection against infection, the least it can be */
-            if (read_real(ctx, m, "efficacy_severe", 0, 1, &d->vaccination.efficacy_severe) == 0)
-                d->vaccination.efficacy_severe = d->vaccination.efficacy_infection;
-            if (d->vaccination.efficacy_severe < d->vaccination.efficacy_infection) {
-                cc_yaml_push_key(ctx, "efficacy_severe");
-                cc_yaml_error(ctx, value_of(m, "efficacy_severe"),
-                              "protection against severe disease includes protection against "
-                              "infection",
-                              "expected efficacy_severe >= efficacy_infection (%g), got %g",
-                              d->vaccination.efficacy_infection,
-                              d->vaccination.efficacy_severe);
-                cc_yaml_pop(ctx);
-            }
-            struct fy_node *pn = value_of(m, "priority");
-            if (pn) {
-                cc_yaml_push_key(ctx, "priority");
-                if (!fy_node_is_sequence(pn) || fy_node_sequence_item_count(pn) == 0) {
-                    cc_yaml_error(ctx, pn, "write e.g. [staff, risk, age_over_50, all]",
-                                  "expected a list of groups");
-                } else {
-                    d->vaccination.npriority = 0;
-                    void *it = NULL;
-                    struct fy_node *e;
-                    for (int i = 0; (e = fy_node_sequence_iterate(pn, &it)); i++) {
-                        cc_yaml_push_index(ctx, i);
-                        int g = cc_yaml_enum(ctx, e, vgroup_names, 0);
-                        if (g >= 0) {
-                            for (int j = 0; j < d->vaccination.npriority; j++)
-                                if (d->vaccination.priority[j] == (cc_vgroup)g) {
-                                    cc_yaml_error(ctx, e, NULL, "expected each group once");
-                                    g = -1;
-                                    break;
-                                }
-                        }
-                        if (g >= 0 && d->vaccination.npriority < CC_VG_COUNT)
-                            d->vaccination.priority[d->vaccination.npriority++] = (cc_vgroup)g;
-                        cc_yaml_pop(ctx);
-                    }
-                }
-                cc_yaml_pop(ctx);
-            }
+            read_efficacy(ctx, m, &d->vaccination.efficacy_infection,
+                          &d->vaccination.efficacy_severe);
+            read_priority(ctx, m, &d->vaccination.npriority, d->vaccination.priority);
             struct fy_node *wn = value_of(m, "waning");
             if (wn) {
                 cc_yaml_push_key(ctx, "waning");
@@ -411,7 +453,7 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
                 cc_yaml_pop(ctx);
             }
         } else {
-            cc_yaml_check_keys(ctx, m, k);
+            cc_yaml_check_keys(ctx, m, vaccination_keys);
         }
         cc_yaml_pop(ctx);
     }
@@ -419,17 +461,14 @@ static void read_measures(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
     for (int i = 0; i < 2; i++) {
         if (!(m = value_of(n, fk[i])))
             continue;
-        static const char *const k[] = {"from", "until", "factor", NULL};
         cc_yaml_push_key(ctx, fk[i]);
         if (fy_node_is_mapping(m)) {
-            cc_yaml_check_keys(ctx, m, k);
+            cc_yaml_check_keys(ctx, m, factor_keys);
             cc_measure_factor *dst = i ? &d->ventilation : &d->masks;
             read_window(ctx, m, s, &dst->w);
-            if (read_real(ctx, m, "factor", 0, 1, &dst->factor) == 0)
-                cc_yaml_error(ctx, m, "e.g. 0.7 for a 30% reduction",
-                              "expected 'factor' on beta, got nothing");
+            read_factor(ctx, m, &dst->factor);
         } else {
-            cc_yaml_check_keys(ctx, m, k);
+            cc_yaml_check_keys(ctx, m, factor_keys);
         }
         cc_yaml_pop(ctx);
     }
@@ -624,6 +663,308 @@ int cc_disease_spec_parse(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
         cc_yaml_pop(ctx);
     }
     return cc_yctx_errors(ctx) == before ? 0 : -1;
+}
+
+/* ---- a policy's `health:` lever --------------------------------------------- */
+
+/* A key of the block's measure that a policy's measure does not take. */
+static void refuse_key(cc_yctx *ctx, struct fy_node *m, const char *key, const char *hint,
+                       const char *why)
+{
+    struct fy_node *v = cc_yaml_get(m, key);
+    if (!v)
+        return;
+    cc_yaml_push_key(ctx, key);
+    cc_yaml_error(ctx, v, hint, "expected no '%s' in a policy's measure: %s", key, why);
+    cc_yaml_pop(ctx);
+}
+
+/* A number where the block also takes a dated list: 1 read, 0 absent. */
+static int read_number_of_schedule(cc_yctx *ctx, struct fy_node *m, const char *key, double hi,
+                                   double *out)
+{
+    struct fy_node *v = value_of(m, key);
+    if (!v)
+        return 0;
+    if (!fy_node_is_scalar(v)) {
+        cc_yaml_push_key(ctx, key);
+        cc_yaml_error(ctx, v, "a policy has its own dates: write one policy per value",
+                      "expected a number, got %s", fy_node_is_sequence(v) ? "a list" : "a mapping");
+        cc_yaml_pop(ctx);
+        return -1;
+    }
+    return read_real(ctx, m, key, 0, hi, out);
+}
+
+/* The vaccine of a vaccination lever: the scenario's one vaccine if there
+ * is one already (the block's, or an earlier policy's), which the lever
+ * may restate but not change; else the lever must give it. */
+static void read_vaccine(cc_yctx *ctx, struct fy_node *m, const cc_disease_spec *d,
+                         const cc_health_lever *vaccine, cc_health_lever *h)
+{
+    bool block = d->vaccination.w.on;
+    if (!block && !vaccine) {
+        if (!value_of(m, "efficacy_infection"))
+            cc_yaml_error(ctx, m,
+                          "the disease block has no vaccination: the first policy that "
+                          "vaccinates gives the vaccine",
+                          "expected 'efficacy_infection', got nothing");
+        read_efficacy(ctx, m, &h->vaccination.efficacy_infection,
+                      &h->vaccination.efficacy_severe);
+        return;
+    }
+    const char *whose = block ? "the disease block's measures.vaccination" : "an earlier policy";
+    double want[2] = {block ? d->vaccination.efficacy_infection
+                            : vaccine->vaccination.efficacy_infection,
+                      block ? d->vaccination.efficacy_severe
+                            : vaccine->vaccination.efficacy_severe};
+    const char *key[2] = {"efficacy_infection", "efficacy_severe"};
+    for (int i = 0; i < 2; i++) {
+        double got = want[i];
+        if (read_real(ctx, m, key[i], 0, 1, &got) > 0 && got != want[i]) {
+            cc_yaml_push_key(ctx, key[i]);
+            cc_yaml_error(ctx, value_of(m, key[i]),
+                          "leave it out: a scenario has one vaccine, whose efficacy does not "
+                          "change with the campaign",
+                          "expected %s %g, that of the vaccine of %s, got %g", key[i], want[i],
+                          whose, got);
+            cc_yaml_pop(ctx);
+        }
+    }
+    h->vaccination.efficacy_infection = want[0];
+    h->vaccination.efficacy_severe = want[1];
+}
+
+/* One measure of the lever; m is its mapping (key path pushed). */
+static void read_lever_measure(cc_yctx *ctx, struct fy_node *m, cc_measure k,
+                               const cc_disease_spec *d, const cc_health_lever *vaccine,
+                               cc_health_lever *h)
+{
+    static const char *const dates_hint = "date the policy instead: `at`/`when` and `until`";
+    static const char *const dates_why = "it is in force while the policy is";
+    if (cc_yaml_check_keys(ctx, m, keys_of_measure[k]) < 0)
+        return;
+    refuse_key(ctx, m, "from", dates_hint, dates_why);
+    refuse_key(ctx, m, "until", dates_hint, dates_why);
+    double v;
+    switch (k) {
+    case CC_M_QUARANTINE:
+        h->quarantine.capacity = d->quarantine.capacity;
+        if (read_number_of_schedule(ctx, m, "days", QUARANTINE_DAYS_MAX, &v) > 0) {
+            h->quarantine.days_given = true;
+            h->quarantine.days = v;
+        }
+        if (read_number_of_schedule(ctx, m, "tests", QUARANTINE_TESTS_MAX, &v) > 0) {
+            h->quarantine.tests_given = true;
+            h->quarantine.tests = (int32_t)v;
+        }
+        read_real(ctx, m, "capacity", 0, ROOM_MAX, &h->quarantine.capacity);
+        break;
+    case CC_M_TESTING:
+        h->testing.at_intake = d->testing.at_intake;
+        h->testing.every_days = d->testing.every_days;
+        h->testing.sensitivity = d->testing.sensitivity;
+        h->testing.delay_days = d->testing.delay_days;
+        read_testing_fields(ctx, m, &h->testing.at_intake, &h->testing.every_days,
+                            &h->testing.sensitivity, &h->testing.delay_days);
+        break;
+    case CC_M_ISOLATION:
+        h->isolation.symptomatic = d->isolation.symptomatic;
+        h->isolation.capacity = d->isolation.capacity;
+        read_bool(ctx, m, "symptomatic", &h->isolation.symptomatic);
+        read_real(ctx, m, "capacity", 0, ROOM_MAX, &h->isolation.capacity);
+        break;
+    case CC_M_VACCINATION: {
+        refuse_key(ctx, m, "waning", "give it in the disease block's measures.vaccination",
+                   "the vaccine, and how its protection wanes, is the scenario's");
+        int r = read_number_of_schedule(ctx, m, "doses_per_day", DOSES_MAX, &v);
+        if (r > 0) {
+            h->vaccination.doses_given = true;
+            h->vaccination.doses_per_day = v;
+        } else if (r == 0 && !d->vaccination.w.on) {
+            cc_yaml_error(ctx, m, NULL, "expected 'doses_per_day', got nothing");
+        }
+        h->vaccination.npriority = d->vaccination.npriority;
+        memcpy(h->vaccination.priority, d->vaccination.priority, sizeof h->vaccination.priority);
+        read_priority(ctx, m, &h->vaccination.npriority, h->vaccination.priority);
+        read_vaccine(ctx, m, d, vaccine, h);
+        break;
+    }
+    case CC_M_MASKS:
+    case CC_M_VENTILATION: {
+        const cc_measure_factor *block = k == CC_M_MASKS ? &d->masks : &d->ventilation;
+        double *f = k == CC_M_MASKS ? &h->masks : &h->ventilation;
+        *f = block->factor;
+        if (block->w.on)
+            read_real(ctx, m, "factor", 0, 1, f); /* absent: the block's */
+        else
+            read_factor(ctx, m, f);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+int cc_health_lever_parse(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
+                          const cc_health_lever *vaccine, cc_health_lever *h)
+{
+    memset(h, 0, sizeof *h);
+    h->masks = h->ventilation = 1;
+    const cc_disease_spec *d = s->disease;
+    if (!d) {
+        struct fy_node *root = fy_document_root(cc_yaml_document(ctx));
+        if (value_of(root, "disease"))
+            return -1; /* the block did not load: its own errors say why */
+        cc_yaml_error(ctx, n, "add e.g. `disease: {pathogen: covid19}`, or remove the policy",
+                      "expected a `disease:` block in the scenario for health measures to act "
+                      "on, got none");
+        return -1;
+    }
+    int before = cc_yctx_errors(ctx);
+    if (cc_yaml_check_names(ctx, n, measure_keys, "measure") < 0)
+        return -1;
+    for (int k = 0; k < CC_M_COUNT; k++) {
+        struct fy_node *m = value_of(n, measure_keys[k]);
+        if (!m)
+            continue;
+        cc_yaml_push_key(ctx, measure_keys[k]);
+        read_lever_measure(ctx, m, (cc_measure)k, d, vaccine, h);
+        cc_yaml_pop(ctx);
+        h->set |= 1u << k;
+    }
+    if (h->set == 0 && cc_yctx_errors(ctx) == before)
+        cc_yaml_error(ctx, n, "e.g. health: {masks: {factor: 0.8}}",
+                      "expected at least one measure (quarantine, testing, isolation, "
+                      "vaccination, masks, ventilation), got none");
+    return cc_yctx_errors(ctx) == before ? 0 : -1;
+}
+
+static void put_real(cc_buf *b, const char *key, double v)
+{
+    char t[40];
+    cc_yaml_format_real(t, v, 1);
+    cc_buf_printf(b, "%s: %s", key, t);
+}
+
+void cc_health_lever_print(cc_buf *b, const cc_health_lever *h)
+{
+    const char *sep = "";
+    cc_buf_printf(b, "{");
+    if (h->set & (1u << CC_M_QUARANTINE)) {
+        cc_buf_printf(b, "quarantine: {");
+        if (h->quarantine.days_given) {
+            put_real(b, "days", h->quarantine.days);
+            cc_buf_printf(b, ", ");
+        }
+        if (h->quarantine.tests_given)
+            cc_buf_printf(b, "tests: %d, ", (int)h->quarantine.tests);
+        put_real(b, "capacity", h->quarantine.capacity);
+        cc_buf_printf(b, "}");
+        sep = ", ";
+    }
+    if (h->set & (1u << CC_M_TESTING)) {
+        cc_buf_printf(b, "%stesting: {at_intake: %s, every_days: %d, ", sep,
+                      h->testing.at_intake ? "true" : "false", (int)h->testing.every_days);
+        put_real(b, "sensitivity", h->testing.sensitivity);
+        cc_buf_printf(b, ", delay_days: %d}", (int)h->testing.delay_days);
+        sep = ", ";
+    }
+    if (h->set & (1u << CC_M_ISOLATION)) {
+        cc_buf_printf(b, "%sisolation: {symptomatic: %s, ", sep,
+                      h->isolation.symptomatic ? "true" : "false");
+        put_real(b, "capacity", h->isolation.capacity);
+        cc_buf_printf(b, "}");
+        sep = ", ";
+    }
+    if (h->set & (1u << CC_M_VACCINATION)) {
+        cc_buf_printf(b, "%svaccination: {", sep);
+        if (h->vaccination.doses_given) {
+            put_real(b, "doses_per_day", h->vaccination.doses_per_day);
+            cc_buf_printf(b, ", ");
+        }
+        cc_buf_printf(b, "priority: [");
+        for (int i = 0; i < h->vaccination.npriority; i++)
+            cc_buf_printf(b, "%s%s", i ? ", " : "", vgroup_names[h->vaccination.priority[i]]);
+        cc_buf_printf(b, "], ");
+        put_real(b, "efficacy_infection", h->vaccination.efficacy_infection);
+        cc_buf_printf(b, ", ");
+        put_real(b, "efficacy_severe", h->vaccination.efficacy_severe);
+        cc_buf_printf(b, "}");
+        sep = ", ";
+    }
+    const cc_measure fk[] = {CC_M_MASKS, CC_M_VENTILATION};
+    const double fv[] = {h->masks, h->ventilation};
+    for (int i = 0; i < 2; i++)
+        if (h->set & (1u << fk[i])) {
+            cc_buf_printf(b, "%s%s: {", sep, measure_keys[fk[i]]);
+            put_real(b, "factor", fv[i]);
+            cc_buf_printf(b, "}");
+            sep = ", ";
+        }
+    cc_buf_printf(b, "}");
+}
+
+/* "[0, hi]" for a reference row */
+static void bounds_0_to(char out[48], double hi)
+{
+    char t[40];
+    cc_yaml_format_real(t, hi, 1);
+    snprintf(out, 48, "[0, %s]", t);
+}
+
+void cc_health_lever_markdown(cc_buf *o, const char *path)
+{
+    char qd[48], qt[48], room[48], every[48], delay[48], doses[48];
+    bounds_0_to(qd, QUARANTINE_DAYS_MAX);
+    bounds_0_to(qt, QUARANTINE_TESTS_MAX);
+    bounds_0_to(room, ROOM_MAX);
+    bounds_0_to(every, TEST_EVERY_MAX);
+    bounds_0_to(delay, TEST_DELAY_MAX);
+    bounds_0_to(doses, DOSES_MAX);
+    static const char *const block = "the block's";
+    static const char *const needed = "the block's; required without one";
+    static const char *const vaccine = "the scenario's vaccine";
+    /* key (after path), type, default, bounds, unit, meaning */
+    const struct {
+        const char *key, *type, *def, *bounds, *unit, *meaning;
+    } rows[] = {
+        {"", "mapping of measures", "", "", "",
+         "measures of the scenario's `disease:` block (required) replaced while the policy is "
+         "in force: quarantine, testing, isolation, vaccination, masks, ventilation; fields not "
+         "given keep the block's values, or its defaults"},
+        {".quarantine.days", "number", block, qd, "days",
+         "intake quarantine of those arriving while in force (0: none)"},
+        {".quarantine.tests", "integer", block, qt, "", "tests during it"},
+        {".quarantine.capacity", "number", block, room, "places", "per facility; 0: one cell"},
+        {".testing.at_intake", "bool", block, "", "", "test on arrival"},
+        {".testing.every_days", "integer", block, every, "days",
+         "periodic tests of everyone held (0: none), staggered afresh when the policy starts "
+         "and ends"},
+        {".testing.sensitivity", "probability", block, "[0, 1]", "", ""},
+        {".testing.delay_days", "integer", block, delay, "days",
+         "from a test to the isolation of a positive"},
+        {".isolation.symptomatic", "bool", block, "", "", "isolate people with symptoms"},
+        {".isolation.capacity", "number", block, room, "places", "per facility; 0: one cell"},
+        {".vaccination.doses_per_day", "number", needed, doses, "doses", ""},
+        {".vaccination.priority", "list of staff, risk, age_over_50, all", block, "", "",
+         "groups in the order served"},
+        {".vaccination.efficacy_infection", "probability", vaccine, "[0, 1]", "",
+         "required when neither the block nor an earlier policy gives the vaccine, else equal "
+         "to it"},
+        {".vaccination.efficacy_severe", "probability", vaccine, "[0, 1]", "",
+         "the same; default: efficacy_infection"},
+        {".masks.factor", "number", needed, "[0, 1]", "", "on every beta"},
+        {".ventilation.factor", "number", needed, "[0, 1]", "", "on beta_cell"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const char *cell[] = {rows[i].type, rows[i].def, rows[i].bounds, rows[i].unit,
+                              rows[i].meaning, ""};
+        cc_buf_printf(o, "| `%s%s` ", path, rows[i].key);
+        for (size_t c = 0; c < sizeof cell / sizeof cell[0]; c++)
+            cc_buf_printf(o, cell[c][0] ? "| %s " : "|%s ", cell[c]);
+        cc_buf_printf(o, "|\n");
+    }
 }
 
 /* ---- printing ------------------------------------------------------------ */

@@ -63,6 +63,56 @@ typedef struct cc_measure_factor {
     double factor;
 } cc_measure_factor;
 
+/* The measures, in the order of their keys (`measures:` of the block and
+ * `health:` of a policy). */
+typedef enum cc_measure {
+    CC_M_QUARANTINE,
+    CC_M_TESTING,
+    CC_M_ISOLATION,
+    CC_M_VACCINATION,
+    CC_M_MASKS,
+    CC_M_VENTILATION,
+    CC_M_COUNT
+} cc_measure;
+
+/* The `health:` lever of a policy: the measures it sets while in force.
+ * Each measure named (bit 1u << cc_measure of `set`) replaces the disease
+ * block's measure of the same name from the policy's first day to its
+ * end, whatever the block's own dates. Fields the policy does not give
+ * were resolved at load to the block's values (its defaults when the
+ * block lacks the measure); only the schedules of the block (quarantine
+ * days and tests, doses a day) stay the block's when not given, read by
+ * day as the block's are. The vaccine (efficacies, waning) is the one of
+ * the scenario: the block's, or the same for every policy that gives it.
+ * Plain values only: copying the struct copies the lever. */
+typedef struct cc_health_lever {
+    unsigned set;
+    struct {
+        bool days_given, tests_given; /* else the block's schedules */
+        double days;
+        int32_t tests;
+        double capacity; /* places per facility; 0 = one cell of the facility */
+    } quarantine;
+    struct {
+        bool at_intake;
+        int32_t every_days;
+        double sensitivity;
+        int32_t delay_days;
+    } testing;
+    struct {
+        bool symptomatic;
+        double capacity;
+    } isolation;
+    struct {
+        bool doses_given; /* else the block's schedule */
+        double doses_per_day;
+        int npriority;
+        cc_vgroup priority[CC_VG_COUNT];
+        double efficacy_infection, efficacy_severe;
+    } vaccination;
+    double masks, ventilation; /* factors on beta */
+} cc_health_lever;
+
 typedef struct cc_state_shares {
     int n;
     int state[CC_DIS_MAX_SHARES];
@@ -142,6 +192,20 @@ void cc_disease_spec_destroy(cc_disease_spec *d);
 /* Make *sc the constant v (one entry from day 0), freeing what it held.
  * Returns 0 or -1 when out of memory (sc is then empty). */
 int cc_disease_schedule_constant(cc_schedule *sc, double v);
+
+/* Parse the `health:` lever of a policy into *h (key path of n pushed on
+ * ctx), with the names, bounds and checks of the block's `measures:`, the
+ * fields not given resolved against s->disease. `vaccine`: an earlier
+ * policy's lever that gave the vaccine when the block has none (NULL if
+ * none did). A scenario without `disease:` is an error at n. Returns 0 or
+ * -1 (errors reported through ctx). */
+int cc_health_lever_parse(struct cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
+                          const cc_health_lever *vaccine, cc_health_lever *h);
+/* The lever as a YAML flow mapping appended to b (every resolved field
+ * explicit, so that it loads back to the same lever). */
+void cc_health_lever_print(cc_buf *b, const cc_health_lever *h);
+/* Reference rows of the lever (markdown table rows, keys `path.*`). */
+void cc_health_lever_markdown(cc_buf *out, const char *path);
 
 /* beta_cell as run: given, or derived from r0_at_capacity for a cell of
  * design capacity `cell_capacity` (see disease.c for the derivation). */
