@@ -39,7 +39,8 @@
 
 static const char *const lever_names[CC_LV_COUNT] = {
     "arrest_factor", "decriminalise", "bail",       "legal_aid",  "enforce_pretrial_limits",
-    "release",       "close",         "capacity",   "court_speed", "pardon"};
+    "release",       "close",         "capacity",   "court_speed", "pardon",
+    "health"};
 static const char *const entry_keys[] = {
     "name",    "at",    "when",     "until",       "for_days", "arrest_factor",
     "decriminalise", "bail", "legal_aid", "enforce_pretrial_limits", "release", "close",
@@ -601,18 +602,11 @@ static void parse_entry(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, i
         p->lever = (cc_lever)k;
         lever = v;
     }
-    struct fy_node *h = cc_yaml_get(n, "health");
-    if (h) {
-        cc_yaml_push_key(ctx, "health");
-        cc_yaml_error(ctx, h, "give health measures in the `disease:` block",
-                      "health measures are not available as policies: the disease module has "
-                      "no interface for changing them during a run");
-        cc_yaml_pop(ctx);
-    } else if (p->lever == CC_LV_COUNT) {
+    if (p->lever == CC_LV_COUNT)
         cc_yaml_error(ctx, n, NULL,
                       "expected a lever: arrest_factor, decriminalise, bail, legal_aid, "
-                      "enforce_pretrial_limits, release, close, capacity, court_speed or pardon");
-    }
+                      "enforce_pretrial_limits, release, close, capacity, court_speed, pardon "
+                      "or health");
 
     struct fy_node *nm = child(ctx, n, "name");
     if (nm)
@@ -705,6 +699,16 @@ static void parse_entry(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, i
         }
         parse_pardon(ctx, lever, p);
         break;
+    case CC_LV_HEALTH: {
+        /* the vaccine an earlier policy gave, when the disease block has none */
+        const cc_health_lever *vaccine = NULL;
+        for (int j = 0; j < index && !vaccine; j++)
+            if (s->policies[j].lever == CC_LV_HEALTH &&
+                (s->policies[j].health.set & (1u << CC_M_VACCINATION)))
+                vaccine = &s->policies[j].health;
+        cc_health_lever_parse(ctx, lever, s, vaccine, &p->health);
+        break;
+    }
     default:
         break;
     }
@@ -906,6 +910,9 @@ static void print_lever(cc_buf *b, const cc_scenario *s, const struct cc_policy 
         put_how_many(b, sel);
         cc_buf_printf(b, "order: %s}", order_names[sel->order]);
         break;
+    case CC_LV_HEALTH:
+        cc_health_lever_print(b, &p->health);
+        break;
     default:
         cc_buf_printf(b, "null");
         break;
@@ -968,11 +975,11 @@ static void policies_markdown(cc_buf *o, const char *path)
         "A list of policies. Each entry is dated (`at`) or triggered (`when`), may end "
         "(`until`; `for_days` after each firing of a triggered policy) and moves exactly one "
         "lever. Levers that hold (arrest_factor, decriminalise, bail, legal_aid, "
-        "enforce_pretrial_limits, close, capacity, court_speed) are recomputed whenever a "
-        "policy starts or ends: scenario value, then every policy in force in list order "
-        "(a later one wins on the same lever; decriminalised offenses, closures and added "
-        "capacity accumulate). Actions (release, pardon, the releases of decriminalise "
-        "and close) happen on their days. See docs/policies.md.\n\n"
+        "enforce_pretrial_limits, close, capacity, court_speed, health) are recomputed whenever "
+        "a policy starts or ends: scenario value, then every policy in force in list order "
+        "(a later one wins on the same lever, or on the same health measure; decriminalised "
+        "offenses, closures and added capacity accumulate). Actions (release, pardon, the "
+        "releases of decriminalise and close) happen on their days. See docs/policies.md.\n\n"
         "| key | type | default | bounds | unit | meaning | source |\n"
         "|---|---|---|---|---|---|---|\n"
         "| `name` | text | `LEVER-INDEX` | | | label in outputs | |\n"
@@ -1047,8 +1054,10 @@ static void policies_markdown(cc_buf *o, const char *path)
         "served to be eligible (sentenced people) | AKP 2021: two thirds for remission |\n"
         "| `pardon.number` / `.fraction` | integer / probability | one required | | | per "
         "occasion | |\n"
-        "| `pardon.order` | longest_served, oldest, random | `random` | | | | |\n\n",
+        "| `pardon.order` | longest_served, oldest, random | `random` | | | | |\n",
         TREATMENT_DAYS_DEFAULT, PARDON_DAYS_DEFAULT, MIN_SHARE_DEFAULT);
+    cc_health_lever_markdown(o, "health");
+    cc_buf_printf(o, "\n");
 }
 
 static const char *const policies_doc_keys[] = {
@@ -1057,7 +1066,10 @@ static const char *const policies_doc_keys[] = {
     "pardon", "occupancy_above", "infections_above", "min_gap_days", "rearm_below",
     "release_current", "over_days", "treatment_days", "status", "offenses", "min_age",
     "min_days_served", "max_days_remaining", "fraction", "number", "order", "days_of_year",
-    "min_share_served", "add", NULL};
+    "min_share_served", "add", "health", "quarantine", "testing", "isolation", "vaccination",
+    "masks", "ventilation", "days", "tests", "capacity", "at_intake", "every_days", "sensitivity",
+    "delay_days", "symptomatic", "doses_per_day", "priority", "efficacy_infection",
+    "efficacy_severe", "factor", NULL};
 
 const cc_schema_custom cc_policies_custom = {policies_parse, policies_print, policies_markdown,
                                              policies_free, policies_doc_keys};
@@ -1352,6 +1364,7 @@ static void recompute_levers(cc_sim *sim, const pol_state *ps)
     }
     sim->rehab_to_community = false;
     sim->community_treatment_days = TREATMENT_DAYS_DEFAULT;
+    cc_disease_clear_health(sim->disease); /* the disease block's measures */
     for (int i = 0; i < ps->n; i++) {
         if (!ps->run[i].active)
             continue;
@@ -1391,6 +1404,9 @@ static void recompute_levers(cc_sim *sim, const pol_state *ps)
             break;
         case CC_LV_CAPACITY:
             sim->fac.f[p->facility].capacity_extra += p->add;
+            break;
+        case CC_LV_HEALTH:
+            cc_disease_set_health(sim->disease, &p->health, true);
             break;
         default:
             break;

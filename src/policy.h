@@ -5,7 +5,9 @@
  * re-arm level so that it does not flap), may end (`until:`, `for_days:`),
  * and moves exactly one lever: campaign intensity, decriminalisation, bail,
  * legal aid, enforced pretrial limits, a release of a selected group, closing
- * a facility or a type, capacity, court speed, or recurring pardons.
+ * a facility or a type, capacity, court speed, recurring pardons, or the
+ * health measures of the scenario's disease (quarantine, testing, isolation,
+ * vaccination, masks, ventilation).
  *
  * Loading (cc_policies_custom, one CC_T_CUSTOM row of the schema table):
  * every problem is reported with its position and key path. Running
@@ -27,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "disease_spec.h"
 #include "metrics.h"
 #include "schema.h"
 #include "sim_internal.h"
@@ -42,6 +45,7 @@ typedef enum cc_lever {
     CC_LV_CAPACITY,
     CC_LV_COURT_SPEED,
     CC_LV_PARDON,
+    CC_LV_HEALTH,
     CC_LV_COUNT
 } cc_lever;
 
@@ -95,6 +99,7 @@ struct cc_policy {
     int npardon_days;
     int16_t pardon_month[CC_MAX_PARDON_DAYS], pardon_day[CC_MAX_PARDON_DAYS];
     double min_share_served;
+    cc_health_lever health;   /* health: the disease measures set while in force */
 };
 
 /* The schema hook of the `policies:` key (parse, print, markdown, free). */
