@@ -77,6 +77,23 @@
  * the same except where they pick from a list whose order the rebuild
  * changed (agent order instead of arrival order). In the default scenario
  * this skips the upkeep of 2017 to 20 Feb 2021.
+ *
+ * Tracking from a day. Before track_day (the wake day, or the first day of
+ * a quarantine, testing or vaccination measure if earlier: the measures
+ * that act on susceptible people and keep state about them) nobody can be
+ * infected and no measure touches anyone, so a detainee's record would
+ * only say where they are. Until then (`untracked`) entries and exits only
+ * count: the entries for the attack rates, the detainees by facility for
+ * the prevalence denominators; no agent record is touched. On track_day
+ * the engine hands over everyone in custody (cc_disease_track_begin, then
+ * cc_disease_catch_up for each, in person order) as if they had entered
+ * that day without intake. Nothing of a record depends on the day it was
+ * made (ages are kept as on day 0, vaccination queues are ordered by
+ * agent, not by arrival), so the run is the same as one that followed
+ * everyone from day 0: tests/test_disease_e2e.c checks this row for row.
+ * When track_day is 0 (an infection possible from the start, or no source
+ * at all, so that only cc_disease_infect can seed one) everything is
+ * followed from the start.
  */
 #include "disease.h"
 
@@ -165,7 +182,7 @@ typedef struct dagent {
     int32_t tnext;  /* the day of the next periodic test: a periodic test
                      * event of another day is stale (a chain superseded
                      * by a transfer or by a change of the testing) */
-    float age;
+    float age;      /* on day 0 of the run (staff: a fixed age) */
     uint32_t w0, w1; /* identity of the agent's streams */
     uint32_t pseq;   /* sequence of the pending progression event */
     uint32_t nsteps; /* transitions drawn (sequence of CC_RP_DISEASE draws) */
@@ -214,12 +231,13 @@ struct cc_disease {
     int32_t ndays;
     bucket *cal;
 
-    /* vaccination queues by group (lazy: stale entries skipped): each
+    /* vaccination queues by group (min-heaps of agents, see vq_push;
+     * lazy: stale entries skipped): each
      * agent in the queue of the first group of vq_prio it belongs to;
      * kept while vq_on (a vaccination in the block, or one set by a
      * policy since) */
     int32_t *vq[CC_VG_COUNT];
-    size_t vqn[CC_VG_COUNT], vqcap[CC_VG_COUNT], vqhead[CC_VG_COUNT];
+    size_t vqn[CC_VG_COUNT], vqcap[CC_VG_COUNT];
     double dose_carry;
     bool vq_on;
     int vq_nprio;
@@ -255,6 +273,9 @@ struct cc_disease {
     int oom;
     bool dormant;     /* see "Dormant mode" above */
     int32_t wake_day; /* first day an infection can exist in custody */
+    bool untracked;    /* see "Tracking from a day" above */
+    int32_t track_day; /* first day detainees are followed one by one */
+    bool counted;      /* an entry was counted while untracked */
     int32_t today;
     int64_t **deaths;
     size_t *ndeaths, *capdeaths;
@@ -628,6 +649,55 @@ int cc_disease_reserve(cc_disease *d, int64_t persons)
     return 0;
 }
 
+/* The agent's age on the day of the last step (staff: a fixed age). */
+static double agent_age(const cc_disease *d, int32_t a)
+{
+    return d->ag[a].age + (is_staff(d, a) ? 0.0 : d->today / 365.25);
+}
+
+/* A vaccination queue is a binary min-heap of agent indices: within a
+ * priority group the dose goes to the lowest index first (staff, then
+ * people in the order of their first arrest), whatever the order in which
+ * they arrived, so the queue does not depend on the day the module began
+ * to follow detainees one by one ("Tracking from a day"). Entries of
+ * people who left, died or were vaccinated meanwhile are skipped when they
+ * come up; someone who comes back is queued again. */
+static int vq_push(cc_disease *d, int g, int32_t a)
+{
+    if (grow_list(&d->vq[g], &d->vqcap[g], d->vqn[g] + 1))
+        return -1;
+    int32_t *h = d->vq[g];
+    size_t i = d->vqn[g]++;
+    while (i > 0 && h[(i - 1) / 2] > a) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = a;
+    return 0;
+}
+
+static int32_t vq_pop(cc_disease *d, int g)
+{
+    int32_t *h = d->vq[g];
+    int32_t top = h[0], last = h[--d->vqn[g]];
+    size_t n = d->vqn[g], i = 0;
+    if (n == 0)
+        return top;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && h[c + 1] < h[c])
+            c++;
+        if (h[c] >= last)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = last;
+    return top;
+}
+
 static void vqueue_push(cc_disease *d, int32_t a)
 {
     if (!d->vq_on)
@@ -636,14 +706,11 @@ static void vqueue_push(cc_disease *d, int32_t a)
         cc_vgroup g = d->vq_prio[i];
         bool in = g == CC_VG_ALL || (g == CC_VG_STAFF && is_staff(d, a)) ||
                   (g == CC_VG_RISK && (d->ag[a].flags & AF_RISK)) ||
-                  (g == CC_VG_AGE_OVER_50 && !is_staff(d, a) && d->ag[a].age >= 50);
+                  (g == CC_VG_AGE_OVER_50 && !is_staff(d, a) && agent_age(d, a) >= 50);
         if (!in)
             continue;
-        if (grow_list(&d->vq[g], &d->vqcap[g], d->vqn[g] + 1)) {
+        if (vq_push(d, g, a))
             d->oom = 1;
-            return;
-        }
-        d->vq[g][d->vqn[g]++] = a;
         return;
     }
 }
@@ -742,7 +809,7 @@ static int pick_next(cc_disease *d, int32_t a, const cc_pstate *st, double u)
             p[k] = 0;
             continue;
         }
-        double q = cc_prob_eval(&st->p[k], d->ag[a].age, risk);
+        double q = cc_prob_eval(&st->p[k], agent_age(d, a), risk);
         const cc_pstate *to = &d->pg->state[st->to[k]];
         if (to->kind == CC_PS_DEAD || to->hospital)
             q *= severe_factor;
@@ -776,8 +843,9 @@ static void die(cc_disease *d, int32_t a)
     d->deaths_total++;
     d->fac[d->ag[a].fac_of].deaths_today++;
     int band = 0;
+    double age = agent_age(d, a);
     for (int i = 0; i < NDEATH_BANDS; i++)
-        if (d->ag[a].age >= death_band_lo[i])
+        if (age >= death_band_lo[i])
             band = i;
     d->deaths_by_band[band]++;
     d->deaths_by_risk[(d->ag[a].flags & AF_RISK) ? 1 : 0]++;
@@ -882,6 +950,18 @@ static int32_t compute_wake_day(const cc_disease_spec *sp)
     return w < 0 ? 0 : w;
 }
 
+static int32_t compute_track_day(const cc_disease_spec *sp, int32_t wake)
+{
+    if (wake == INT32_MAX)
+        return 0; /* no source: infections only seeded by cc_disease_infect */
+    int32_t t = wake;
+    const cc_measure_window *w[] = {&sp->quarantine.w, &sp->testing.w, &sp->vaccination.w};
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        if (w[i]->on && w[i]->from < t)
+            t = w[i]->from;
+    return t > 0 ? t : 0;
+}
+
 int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, cc_diag *diag,
                       cc_disease **out)
 {
@@ -984,6 +1064,8 @@ int cc_disease_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, c
     d->ndays = s->days + 1;
     d->wake_day = compute_wake_day(d->spec);
     d->dormant = d->wake_day > 0;
+    d->track_day = compute_track_day(d->spec, d->wake_day);
+    d->untracked = d->track_day > 0;
     d->cal = calloc((size_t)d->ndays, sizeof *d->cal);
     if (!d->cal || ensure_agents(d, (size_t)nstaff + 1))
         goto oom;
@@ -1211,8 +1293,8 @@ static void health_sync(cc_disease *d, int32_t day)
                     start_test_chain(d, (int32_t)a, day, (uint32_t)day | RESTAGGER_BIT);
     }
 
-    /* vaccination queues: rebuilt, in the order of the agents' records,
-     * when a vaccination is in force whose priority they do not follow */
+    /* vaccination queues: rebuilt when a vaccination is in force whose
+     * priority they do not follow */
     if (by_policy(d, CC_M_VACCINATION) || d->spec->vaccination.w.on) {
         int n;
         const cc_vgroup *prio;
@@ -1223,7 +1305,7 @@ static void health_sync(cc_disease *d, int32_t day)
             d->vq_nprio = n;
             memcpy(d->vq_prio, prio, (size_t)n * sizeof *prio);
             for (int g = 0; g < CC_VG_COUNT; g++)
-                d->vqn[g] = d->vqhead[g] = 0;
+                d->vqn[g] = 0;
             for (size_t a = 0; a < d->nagents; a++)
                 if ((d->ag[a].flags & AF_PRESENT) && !(d->ag[a].flags & AF_VACC) &&
                     d->pg->state[d->ag[a].state].kind != CC_PS_DEAD)
@@ -1300,13 +1382,12 @@ static bool start_from_shares(cc_disease *d, int32_t a, const cc_state_shares *s
     return false;
 }
 
-void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facility, int cell,
-                      int32_t day, bool from_community, bool initial, double age, bool risk,
-                      bool child)
+/* cc_disease_enter and cc_disease_catch_up (catch_up: present already,
+ * not an entry: no intake, not counted, police custody marked fresh) */
+static void enter_agent(cc_disease *d, int64_t person, cc_stream_id who, int facility, int cell,
+                        int32_t day, bool from_community, bool initial, double age, bool risk,
+                        bool child, bool catch_up)
 {
-    if (!d || person < 0 || facility < 0 || facility >= d->nfac ||
-        person > (int64_t)INT32_MAX - d->nstaff - 1)
-        return;
     int32_t a = (int32_t)(person + d->nstaff);
     if (d->dormant && day >= d->wake_day)
         wake(d); /* before anyone of the day can be infected */
@@ -1333,10 +1414,10 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
     /* intake into detention: from the community, or on from police
      * custody; police lock-ups themselves quarantine and test no one */
     bool police = d->s->facility[facility].type == CC_FAC_POLICE;
-    bool intake = !police && (from_community || (d->ag[a].flags & AF_FRESH));
+    bool intake = !catch_up && !police && (from_community || (d->ag[a].flags & AF_FRESH));
     d->ag[a].flags = (uint16_t)((d->ag[a].flags | AF_PRESENT) &
                              ~(AF_QUAR | AF_ISO | AF_RISK | AF_CHILD | AF_FRESH));
-    if (police && from_community)
+    if (police && (from_community || catch_up))
         d->ag[a].flags |= AF_FRESH;
     if (risk)
         d->ag[a].flags |= AF_RISK;
@@ -1348,7 +1429,9 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
     d->ag[a].fac_of = facility;
     d->ag[a].home = cell >= 0 && cell < f->ncells ? cell : 0;
     d->ag[a].place = -1;
-    if (child)
+    if (catch_up)
+        ;
+    else if (child)
         f->child_entries++;
     else
         f->entries++;
@@ -1419,10 +1502,66 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
         vqueue_push(d, a);
 }
 
+static bool valid_entry(const cc_disease *d, int64_t person, int facility)
+{
+    return d && person >= 0 && facility >= 0 && facility < d->nfac &&
+           person <= (int64_t)INT32_MAX - d->nstaff - 1;
+}
+
+void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facility, int cell,
+                      int32_t day, bool from_community, bool initial, double age, bool risk,
+                      bool child)
+{
+    if (!valid_entry(d, person, facility))
+        return;
+    if (d->untracked) { /* counted only (see "Tracking from a day") */
+        d->counted = true;
+        if (child)
+            d->fac[facility].child_entries++;
+        else
+            d->fac[facility].entries++;
+        d->fac_state[(size_t)facility * (size_t)d->pg->nstates + (size_t)d->pg->susceptible]++;
+        return;
+    }
+    enter_agent(d, person, who, facility, cell, day, from_community, initial, age, risk, child,
+                false);
+}
+
+int32_t cc_disease_track_day(const cc_disease *d)
+{
+    return d && d->untracked ? d->track_day : -1;
+}
+
+void cc_disease_track_by(cc_disease *d, int32_t day)
+{
+    if (!d || !d->untracked)
+        return;
+    if (day < d->track_day)
+        d->track_day = day > 0 ? day : 0;
+    if (d->track_day == 0 && !d->counted)
+        d->untracked = false; /* nobody to hand over: followed from the start */
+}
+
+void cc_disease_track_begin(cc_disease *d)
+{
+    if (!d || !d->untracked)
+        return;
+    d->untracked = false;
+    /* the counts by facility are rebuilt as the detainees are handed over */
+    memset(d->fac_state, 0, (size_t)d->nfac * (size_t)d->pg->nstates * sizeof *d->fac_state);
+}
+
+void cc_disease_catch_up(cc_disease *d, int64_t person, cc_stream_id who, int facility, int cell,
+                         int32_t day, double age, bool risk, bool child)
+{
+    if (valid_entry(d, person, facility) && !d->untracked)
+        enter_agent(d, person, who, facility, cell, day, false, false, age, risk, child, true);
+}
+
 void cc_disease_prefetch(const cc_disease *d, int64_t person)
 {
 #if defined(__GNUC__)
-    if (d && person >= 0 && (size_t)(person + d->nstaff) < d->capagents)
+    if (d && !d->untracked && person >= 0 && (size_t)(person + d->nstaff) < d->capagents)
         __builtin_prefetch(&d->ag[person + d->nstaff]);
 #else
     (void)d;
@@ -1430,9 +1569,15 @@ void cc_disease_prefetch(const cc_disease *d, int64_t person)
 #endif
 }
 
-void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reason why)
+void cc_disease_leave(cc_disease *d, int64_t person, int facility, int32_t day,
+                      cc_leave_reason why)
 {
     (void)day;
+    if (d && d->untracked) {
+        if (facility >= 0 && facility < d->nfac)
+            d->fac_state[(size_t)facility * (size_t)d->pg->nstates + (size_t)d->pg->susceptible]--;
+        return;
+    }
     if (!d || person < 0 || (size_t)(person + d->nstaff) >= d->nagents)
         return;
     int32_t a = (int32_t)(person + d->nstaff);
@@ -1496,8 +1641,8 @@ static void vaccinate(cc_disease *d, int32_t day)
     /* the queues follow the priority in force (health_sync) */
     for (int i = 0; i < d->vq_nprio && n > 0; i++) {
         cc_vgroup g = d->vq_prio[i];
-        while (n > 0 && d->vqhead[g] < d->vqn[g]) {
-            int32_t a = d->vq[g][d->vqhead[g]++];
+        while (n > 0 && d->vqn[g] > 0) {
+            int32_t a = vq_pop(d, g);
             if (!(d->ag[a].flags & AF_PRESENT) || (d->ag[a].flags & AF_VACC) ||
                 d->pg->state[d->ag[a].state].kind == CC_PS_DEAD)
                 continue;

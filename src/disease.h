@@ -50,7 +50,8 @@ int cc_disease_clone(const cc_disease *src, const cc_scenario *s, cc_disease **o
  * (and goes through intake quarantine and testing, if active, where it is
  * detained: in the first facility that is not police custody, so a person
  * moved on from a police lock-up is quarantined in the prison). `initial`: part of
- * the population present on day 0. */
+ * the population present on day 0. `age`: the person's age on day 0 of the
+ * run (years; severity and priority use the age of the day). */
 void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facility, int cell,
                       int32_t day, bool from_community, bool initial, double age, bool risk,
                       bool child);
@@ -59,7 +60,22 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
  * infectious), dead, or moving (a transfer: cc_disease_enter follows, and
  * the infection goes with them). */
 typedef enum cc_leave_reason { CC_LEAVE_RELEASED, CC_LEAVE_DIED, CC_LEAVE_MOVING } cc_leave_reason;
-void cc_disease_leave(cc_disease *d, int64_t person, int32_t day, cc_leave_reason why);
+void cc_disease_leave(cc_disease *d, int64_t person, int facility, int32_t day,
+                      cc_leave_reason why);
+
+/* The day from which the module will follow detainees one by one, or -1
+ * when it does already (disease.c, "Tracking from a day"). Until then
+ * entries and exits are only counted. At the start of the first step on
+ * or after that day (before anything else of the day) the engine calls
+ * cc_disease_track_begin, then cc_disease_catch_up for every person in
+ * custody, children included, in increasing person order. */
+int32_t cc_disease_track_day(const cc_disease *d);
+/* Follow detainees one by one from `day` at the latest (a policy may set a
+ * measure then). Before anyone entered, day 0 means from the start. */
+void cc_disease_track_by(cc_disease *d, int32_t day);
+void cc_disease_track_begin(cc_disease *d);
+void cc_disease_catch_up(cc_disease *d, int64_t person, cc_stream_id who, int facility, int cell,
+                         int32_t day, double age, bool risk, bool child);
 
 /* Room for persons 0 .. persons-1 (the engine's reservation), so that
  * records need not be regrown as people arrive. Returns 0 or -1 (out of

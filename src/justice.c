@@ -203,7 +203,7 @@ static void child_enter(cc_sim *sim, int32_t mother, int f, int32_t day, bool fr
     if (sim->disease) {
         cc_stream_id who = {P->w0[c], P->w1[c], 0};
         cc_disease_enter(sim->disease, c, who, f, P->loc[c].cell, day, from_community, initial,
-                         cc_people_age(P, c, day), P->flags[c] & CC_PF_RISK, true);
+                         P->age0[c], P->flags[c] & CC_PF_RISK, true);
     }
 }
 
@@ -217,7 +217,7 @@ static void child_leave(cc_sim *sim, int32_t c, int32_t day, cc_leave_reason why
     P->loc[c].facility = CC_NO_FACILITY;
     P->loc[c].cell = -1;
     if (sim->disease)
-        cc_disease_leave(sim->disease, c, day, why);
+        cc_disease_leave(sim->disease, c, f, day, why);
 }
 
 /* place p (not in custody) in facility f; `initial`: present on day 0 */
@@ -255,7 +255,7 @@ static int place(cc_sim *sim, int32_t p, int f, cc_state st, int32_t day, bool f
     if (sim->disease) {
         cc_stream_id who = {P->w0[p], P->w1[p], 0};
         cc_disease_enter(sim->disease, p, who, f, cell, day, from_community, initial,
-                         cc_people_age(P, p, day), P->flags[p] & CC_PF_RISK, false);
+                         P->age0[p], P->flags[p] & CC_PF_RISK, false);
     }
     if (bring_child && child_joins(sim, p, f, day)) /* the child comes from home */
         child_enter(sim, p, f, day, !initial, initial);
@@ -306,7 +306,7 @@ void cc_sim_leave_custody(cc_sim *sim, int32_t p, int32_t day, cc_leave_reason w
         child_leave(sim, c, day, CC_LEAVE_RELEASED); /* the child goes home */
     cc_facility_remove(&sim->fac, P, p);
     if (sim->disease)
-        cc_disease_leave(sim->disease, p, day, why);
+        cc_disease_leave(sim->disease, p, f, day, why);
 }
 
 static void schedule_rearrest(cc_sim *sim, int32_t p, int32_t day)
@@ -359,13 +359,13 @@ int cc_sim_move_person(cc_sim *sim, int32_t p, int f, int32_t day)
             sim->fac.f[from].children--;
             P->loc[c].facility = CC_NO_FACILITY;
             if (sim->disease)
-                cc_disease_leave(sim->disease, c, day, CC_LEAVE_MOVING);
+                cc_disease_leave(sim->disease, c, from, day, CC_LEAVE_MOVING);
         }
         sim->custody_offense[P->offense[p]]--;
         sim->custody_poor[(P->flags[p] & CC_PF_POOR) ? 1 : 0]--;
         cc_facility_remove(&sim->fac, P, p);
         if (sim->disease)
-            cc_disease_leave(sim->disease, p, day, CC_LEAVE_MOVING);
+            cc_disease_leave(sim->disease, p, from, day, CC_LEAVE_MOVING);
     }
     int rc = place(sim, p, f, st, day, from == CC_NO_FACILITY, false, !child_goes);
     P->served[p] = served;

@@ -1610,6 +1610,20 @@ int cc_policy_metrics(const cc_sim *sim, cc_metrics *m)
 
 /* ---- where scenarios part ------------------------------------------------------ */
 
+int32_t cc_policy_first_health_day(const cc_scenario *s)
+{
+    int32_t first = INT32_MAX;
+    for (int i = 0; i < s->npolicies; i++) {
+        const struct cc_policy *p = &s->policies[i];
+        if (p->lever != CC_LV_HEALTH)
+            continue;
+        int32_t day = p->trigger == CC_TRIG_DATE ? (p->at > 0 ? p->at : 0) : 0;
+        if (day < first)
+            first = day;
+    }
+    return first;
+}
+
 bool cc_policy_acts_on(const cc_sim *sim, const cc_scenario *s, int32_t day)
 {
     /* the rules of cc_policy_apply for a state in which no policy has acted:

@@ -120,4 +120,8 @@ int cc_policy_metrics(const cc_sim *sim, cc_metrics *m);
  * first day this is true of either. */
 bool cc_policy_acts_on(const cc_sim *sim, const cc_scenario *s, int32_t day);
 
+/* The first day a `health:` policy of s may set a measure (0 for a
+ * triggered one), INT32_MAX when s has none. */
+int32_t cc_policy_first_health_day(const cc_scenario *s);
+
 #endif

@@ -100,6 +100,7 @@ int cc_sim_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, cc_di
         goto fail;
     if (cc_disease_reserve(sim->disease, sim->P.cap))
         goto oom;
+    cc_disease_track_by(sim->disease, cc_policy_first_health_day(s));
     cc_facilities_begin_day(&sim->fac, s, 0);
     if (cc_justice_initial(sim, diag))
         goto fail;
@@ -155,6 +156,10 @@ int cc_sim_clone(const cc_sim *src, const cc_scenario *s, cc_sim **out)
         return -1;
     }
     memcpy(sim->rows, src->rows, ran * width * sizeof *sim->rows);
+    /* a health policy of s may need the detainees followed from an earlier
+     * day than src did: as nothing has happened to anyone yet, handing them
+     * over at the start of the next day gives the same state */
+    cc_disease_track_by(sim->disease, cc_policy_first_health_day(s));
     *out = sim;
     return 0;
 }
@@ -269,12 +274,31 @@ static void record(cc_sim *sim, int32_t day)
     }
 }
 
+/* Hand everyone in custody to the disease module on the first day it
+ * follows detainees one by one (disease.h, cc_disease_track_day). */
+static void disease_track_begin(cc_sim *sim, int32_t day)
+{
+    const cc_people_store *P = &sim->P;
+    cc_disease_track_begin(sim->disease);
+    for (int32_t p = 0; p < P->n; p++) {
+        int f = P->loc[p].facility;
+        if (f == CC_NO_FACILITY)
+            continue;
+        cc_stream_id who = {P->w0[p], P->w1[p], 0};
+        cc_disease_catch_up(sim->disease, p, who, f, P->loc[p].cell, day, P->age0[p],
+                            P->flags[p] & CC_PF_RISK, P->flags[p] & CC_PF_CHILD);
+    }
+}
+
 int cc_sim_step(cc_sim *sim, cc_diag *diag)
 {
     const cc_scenario *s = sim->s;
     int32_t day = sim->day;
     if (day >= s->days)
         return 0;
+    int32_t track = cc_disease_track_day(sim->disease);
+    if (track >= 0 && day >= track)
+        disease_track_begin(sim, day);
     sim->today_admissions = sim->today_releases = 0;
     cc_facilities_reset_flows(&sim->fac);
     cc_facilities_begin_day(&sim->fac, s, day);

@@ -125,7 +125,7 @@ static int32_t run(cc_disease *d, int32_t from, int32_t days, int64_t *deaths_ou
         nd = 0;
         assert_int_equal(cc_disease_step(d, t, &dead, &nd, &cap), 0);
         for (size_t i = 0; i < nd; i++)
-            cc_disease_leave(d, dead[i], t, CC_LEAVE_DIED);
+            cc_disease_leave(d, dead[i], 0, t, CC_LEAVE_DIED);
         if (deaths_out)
             *deaths_out += (int64_t)nd;
         cc_disease_counts c;
