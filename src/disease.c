@@ -88,8 +88,8 @@
  * the engine hands over everyone in custody (cc_disease_track_begin, then
  * cc_disease_catch_up for each, in person order) as if they had entered
  * that day without intake. Nothing of a record depends on the day it was
- * made (ages are kept as on day 0, vaccination queues are ordered by
- * agent, not by arrival), so the run is the same as one that followed
+ * made (ages are kept as on day 0, vaccination queues are built when the
+ * campaign starts), so the run is the same as one that followed
  * everyone from day 0: tests/test_disease_e2e.c checks this row for row.
  * When track_day is 0 (an infection possible from the start, or no source
  * at all, so that only cc_disease_infect can seed one) everything is
@@ -125,6 +125,7 @@ enum {
     AF_CHILD = 1u << 5,
     AF_RISK = 1u << 6,
     AF_STAFF = 1u << 7,
+    AF_QUEUED = 1u << 9, /* in a vaccination queue (vq_build) */
     AF_FRESH = 1u << 8 /* arrived from the community into police custody: the
                         * next facility is the intake (quarantine, test) */
 };
@@ -231,13 +232,14 @@ struct cc_disease {
     int32_t ndays;
     bucket *cal;
 
-    /* vaccination queues by group (min-heaps of agents, see vq_push;
-     * lazy: stale entries skipped): each
+    /* vaccination queues by group (see vq_build; lazy: stale entries
+     * skipped): each
      * agent in the queue of the first group of vq_prio it belongs to;
      * kept while vq_on (a vaccination in the block, or one set by a
      * policy since) */
     int32_t *vq[CC_VG_COUNT];
-    size_t vqn[CC_VG_COUNT], vqcap[CC_VG_COUNT];
+    size_t vqn[CC_VG_COUNT], vqcap[CC_VG_COUNT], vqhead[CC_VG_COUNT];
+    bool vq_built; /* see vq_build */
     double dose_carry;
     bool vq_on;
     int vq_nprio;
@@ -276,6 +278,7 @@ struct cc_disease {
     bool untracked;    /* see "Tracking from a day" above */
     int32_t track_day; /* first day detainees are followed one by one */
     bool counted;      /* an entry was counted while untracked */
+    int64_t reserve_persons; /* cc_disease_reserve while untracked, made at track_day */
     int32_t today;
     int64_t **deaths;
     size_t *ndeaths, *capdeaths;
@@ -628,6 +631,10 @@ int cc_disease_reserve(cc_disease *d, int64_t persons)
 {
     if (!d || persons <= 0 || persons > (int64_t)INT32_MAX - d->nstaff)
         return 0;
+    if (d->untracked) { /* no record is made before track_day */
+        d->reserve_persons = persons;
+        return 0;
+    }
     size_t cap = (size_t)persons + (size_t)d->nstaff;
     if (cap <= d->capagents)
         return 0;
@@ -655,52 +662,31 @@ static double agent_age(const cc_disease *d, int32_t a)
     return d->ag[a].age + (is_staff(d, a) ? 0.0 : d->today / 365.25);
 }
 
-/* A vaccination queue is a binary min-heap of agent indices: within a
- * priority group the dose goes to the lowest index first (staff, then
- * people in the order of their first arrest), whatever the order in which
- * they arrived, so the queue does not depend on the day the module began
- * to follow detainees one by one ("Tracking from a day"). Entries of
- * people who left, died or were vaccinated meanwhile are skipped when they
- * come up; someone who comes back is queued again. */
-static int vq_push(cc_disease *d, int g, int32_t a)
-{
-    if (grow_list(&d->vq[g], &d->vqcap[g], d->vqn[g] + 1))
-        return -1;
-    int32_t *h = d->vq[g];
-    size_t i = d->vqn[g]++;
-    while (i > 0 && h[(i - 1) / 2] > a) {
-        h[i] = h[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    h[i] = a;
-    return 0;
-}
+/* Vaccination queues. They are built on the first day of a vaccination
+ * (or after its priority changes) from the people present then, in agent
+ * order; later arrivals join at the end. So the queues do not depend on the
+ * day the module began to follow detainees one by one ("Tracking from a
+ * day"), and hold no one who left before the campaign. An agent is queued
+ * at most once (AF_QUEUED); those who left, died or were vaccinated
+ * meanwhile are skipped when they come up. */
+static void vqueue_push(cc_disease *d, int32_t a);
 
-static int32_t vq_pop(cc_disease *d, int g)
+static void vq_build(cc_disease *d)
 {
-    int32_t *h = d->vq[g];
-    int32_t top = h[0], last = h[--d->vqn[g]];
-    size_t n = d->vqn[g], i = 0;
-    if (n == 0)
-        return top;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && h[c + 1] < h[c])
-            c++;
-        if (h[c] >= last)
-            break;
-        h[i] = h[c];
-        i = c;
+    for (int g = 0; g < CC_VG_COUNT; g++)
+        d->vqn[g] = d->vqhead[g] = 0;
+    d->vq_built = true;
+    for (size_t a = 0; a < d->nagents; a++) {
+        d->ag[a].flags = (uint16_t)(d->ag[a].flags & ~AF_QUEUED);
+        if ((d->ag[a].flags & AF_PRESENT) && !(d->ag[a].flags & AF_VACC) &&
+            d->pg->state[d->ag[a].state].kind != CC_PS_DEAD)
+            vqueue_push(d, (int32_t)a);
     }
-    h[i] = last;
-    return top;
 }
 
 static void vqueue_push(cc_disease *d, int32_t a)
 {
-    if (!d->vq_on)
+    if (!d->vq_on || !d->vq_built || (d->ag[a].flags & AF_QUEUED))
         return;
     for (int i = 0; i < d->vq_nprio; i++) {
         cc_vgroup g = d->vq_prio[i];
@@ -709,8 +695,12 @@ static void vqueue_push(cc_disease *d, int32_t a)
                   (g == CC_VG_AGE_OVER_50 && !is_staff(d, a) && agent_age(d, a) >= 50);
         if (!in)
             continue;
-        if (vq_push(d, g, a))
+        if (grow_list(&d->vq[g], &d->vqcap[g], d->vqn[g] + 1)) {
             d->oom = 1;
+            return;
+        }
+        d->vq[g][d->vqn[g]++] = a;
+        d->ag[a].flags |= AF_QUEUED;
         return;
     }
 }
@@ -1195,13 +1185,15 @@ int cc_disease_clone(const cc_disease *src, const cc_scenario *s, cc_disease **o
                sizeof *d->cell_ninf) ||
         cc_dup((void **)&d->active, src->active, (size_t)src->ncells, sizeof *d->active))
         goto oom;
-    /* agents: fresh zero pages beyond those in use, as cc_disease_reserve */
-    d->ag_raw = calloc(src->capagents * sizeof(dagent) + AGENT_ALIGN, 1);
+    /* agents: zero beyond those in use, as cc_disease_reserve (untracked:
+     * the staff only, the reservation is made at track_day) */
+    size_t cap = src->untracked ? src->nagents + 1 : src->capagents;
+    d->ag_raw = calloc(cap * sizeof(dagent) + AGENT_ALIGN, 1);
     if (!d->ag_raw)
         goto oom;
     d->ag_off = (AGENT_ALIGN - (size_t)((uintptr_t)d->ag_raw % AGENT_ALIGN)) % AGENT_ALIGN;
     d->ag = (dagent *)(void *)(d->ag_raw + d->ag_off);
-    d->capagents = src->capagents;
+    d->capagents = cap;
     memcpy(d->ag, src->ag, src->nagents * sizeof(dagent));
     if (!(d->cal = calloc((size_t)src->ndays, sizeof *d->cal)))
         goto oom;
@@ -1304,12 +1296,7 @@ static void health_sync(cc_disease *d, int32_t day)
             d->vq_on = true;
             d->vq_nprio = n;
             memcpy(d->vq_prio, prio, (size_t)n * sizeof *prio);
-            for (int g = 0; g < CC_VG_COUNT; g++)
-                d->vqn[g] = 0;
-            for (size_t a = 0; a < d->nagents; a++)
-                if ((d->ag[a].flags & AF_PRESENT) && !(d->ag[a].flags & AF_VACC) &&
-                    d->pg->state[d->ag[a].state].kind != CC_PS_DEAD)
-                    vqueue_push(d, (int32_t)a);
+            d->vq_built = false; /* rebuilt on the next day of vaccination */
         }
     }
 }
@@ -1538,8 +1525,11 @@ void cc_disease_track_by(cc_disease *d, int32_t day)
         return;
     if (day < d->track_day)
         d->track_day = day > 0 ? day : 0;
-    if (d->track_day == 0 && !d->counted)
+    if (d->track_day == 0 && !d->counted) {
         d->untracked = false; /* nobody to hand over: followed from the start */
+        if (cc_disease_reserve(d, d->reserve_persons))
+            d->oom = 1;
+    }
 }
 
 void cc_disease_track_begin(cc_disease *d)
@@ -1547,6 +1537,8 @@ void cc_disease_track_begin(cc_disease *d)
     if (!d || !d->untracked)
         return;
     d->untracked = false;
+    if (cc_disease_reserve(d, d->reserve_persons))
+        d->oom = 1;
     /* the counts by facility are rebuilt as the detainees are handed over */
     memset(d->fac_state, 0, (size_t)d->nfac * (size_t)d->pg->nstates * sizeof *d->fac_state);
 }
@@ -1635,14 +1627,17 @@ static void vaccinate(cc_disease *d, int32_t day)
     const cc_disease_spec *sp = d->spec;
     if (!vaccinating(d, day))
         return;
+    if (!d->vq_built)
+        vq_build(d);
     double doses = doses_per_day(d, day) + d->dose_carry;
     int64_t n = (int64_t)floor(doses);
     d->dose_carry = doses - (double)n;
     /* the queues follow the priority in force (health_sync) */
     for (int i = 0; i < d->vq_nprio && n > 0; i++) {
         cc_vgroup g = d->vq_prio[i];
-        while (n > 0 && d->vqn[g] > 0) {
-            int32_t a = vq_pop(d, g);
+        while (n > 0 && d->vqhead[g] < d->vqn[g]) {
+            int32_t a = d->vq[g][d->vqhead[g]++];
+            d->ag[a].flags = (uint16_t)(d->ag[a].flags & ~AF_QUEUED);
             if (!(d->ag[a].flags & AF_PRESENT) || (d->ag[a].flags & AF_VACC) ||
                 d->pg->state[d->ag[a].state].kind == CC_PS_DEAD)
                 continue;

@@ -98,9 +98,9 @@ int cc_sim_create(const cc_scenario *s, uint64_t seed, uint32_t replicate, cc_di
         goto oom;
     if (cc_disease_create(s, seed, replicate, diag, &sim->disease))
         goto fail;
+    cc_disease_track_by(sim->disease, cc_policy_first_health_day(s));
     if (cc_disease_reserve(sim->disease, sim->P.cap))
         goto oom;
-    cc_disease_track_by(sim->disease, cc_policy_first_health_day(s));
     cc_facilities_begin_day(&sim->fac, s, 0);
     if (cc_justice_initial(sim, diag))
         goto fail;
