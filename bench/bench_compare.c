@@ -13,6 +13,7 @@
 
 #include <carcer/carcer.h>
 
+#include "keep_memory.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -37,6 +38,7 @@ static double now(clockid_t c)
 
 int main(int argc, char **argv)
 {
+    cc_keep_freed_memory();
     int k = argc > 1 ? atoi(argv[1]) : 100;
     int threads = argc > 2 ? atoi(argv[2]) : 2;
     size_t len = 0;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "keep_memory.h"
 #include "bench.h"
 #include "scenario.h"
 #include "sim.h"
@@ -190,6 +191,7 @@ static int bench(const char *label, const char *yaml, int repeat, double cpu_tar
 
 int main(int argc, char **argv)
 {
+    cc_keep_freed_memory();
     const char *which = argc > 1 ? argv[1] : "all";
     int rc = 0;
     if (!strcmp(which, "default") || !strcmp(which, "all"))

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "keep_memory.h"
 #include "embedded.h"
 #include "bench.h"
 #include "scenario.h"
@@ -162,6 +163,7 @@ static int bench(const char *label, const char *yaml, size_t len, int repeat, do
 
 int main(int argc, char **argv)
 {
+    cc_keep_freed_memory();
     const char *which = argc > 1 ? argv[1] : "all";
     int rc = 0;
     if (!strcmp(which, "default") || !strcmp(which, "all")) {

@@ -26,6 +26,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "keep_memory.h"
+
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 static volatile sig_atomic_t stop_signal = 0;
@@ -550,6 +552,7 @@ int main(int argc, char **argv)
 {
     /* GSL's error handler is process-wide; the library checks return codes */
     gsl_set_error_handler_off();
+    cc_keep_freed_memory();
     if (argc < 2)
         return usage_error("no command given%s", "");
     const char *cmd = argv[1];
