@@ -153,11 +153,7 @@ double carcer_scenario_memory_estimate(const carcer_scenario *sc)
     const cc_scenario *s = sc->s;
     const cc_people_store *P = NULL;
     const double per_person =
-        2.0 * (double)(sizeof *P->age0 + sizeof *P->w0 + sizeof *P->w1 + sizeof *P->gen +
-                       sizeof *P->due + sizeof *P->case_start + sizeof *P->seg_start +
-                       sizeof *P->served + sizeof *P->aux + sizeof *P->loc + sizeof *P->link +
-                       sizeof *P->priors + sizeof *P->ncase + sizeof *P->offense +
-                       sizeof *P->state + sizeof *P->flags) +
+        2.0 * (double)sizeof *P->rec +
         2.0 * 2 * sizeof(int32_t) /* facility and cell member arrays, doubling */ +
         16.0 /* calendar entry */;
     const double per_cell = (double)(sizeof(cc_cell) + 3 * sizeof(int32_t));

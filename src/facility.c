@@ -244,36 +244,36 @@ int cc_facility_add(cc_facilities *F, cc_people_store *P, int f, int32_t cell, i
     /* move the cell from bucket k to bucket k + 1 */
     swap_order(fs, fs->opos[cell], fs->bound[k + 1] - 1);
     fs->bound[k + 1]--;
-    P->loc[p].cpos = c->n;
+    P->rec[p].loc.cpos = c->n;
     c->m[c->n++] = p;
-    P->loc[p].fpos = fs->n;
+    P->rec[p].loc.fpos = fs->n;
     fs->members[fs->n++] = p;
-    P->loc[p].facility = (int16_t)f;
-    P->loc[p].cell = cell;
-    fs->state_n[P->state[p]]++;
+    P->rec[p].loc.facility = (int16_t)f;
+    P->rec[p].loc.cell = cell;
+    fs->state_n[P->rec[p].state]++;
     return 0;
 }
 
 void cc_facility_remove(cc_facilities *F, cc_people_store *P, int32_t p)
 {
-    int f = P->loc[p].facility;
+    int f = P->rec[p].loc.facility;
     cc_fac_state *fs = &F->f[f];
-    int32_t cell = P->loc[p].cell;
+    int32_t cell = P->rec[p].loc.cell;
     cc_cell *c = &fs->cells[cell];
     int32_t k = c->n;
     /* move the cell from bucket k to bucket k - 1 */
     swap_order(fs, fs->opos[cell], fs->bound[k]);
     fs->bound[k]++;
     int32_t last = c->m[--c->n];
-    c->m[P->loc[p].cpos] = last;
-    P->loc[last].cpos = P->loc[p].cpos;
+    c->m[P->rec[p].loc.cpos] = last;
+    P->rec[last].loc.cpos = P->rec[p].loc.cpos;
     last = fs->members[--fs->n];
-    fs->members[P->loc[p].fpos] = last;
-    P->loc[last].fpos = P->loc[p].fpos;
-    fs->state_n[P->state[p]]--;
-    P->loc[p].facility = CC_NO_FACILITY;
-    P->loc[p].cell = -1;
-    P->loc[p].fpos = P->loc[p].cpos = -1;
+    fs->members[P->rec[p].loc.fpos] = last;
+    P->rec[last].loc.fpos = P->rec[p].loc.fpos;
+    fs->state_n[P->rec[p].state]--;
+    P->rec[p].loc.facility = CC_NO_FACILITY;
+    P->rec[p].loc.cell = -1;
+    P->rec[p].loc.fpos = P->rec[p].loc.cpos = -1;
 }
 
 double cc_facility_occupancy(const cc_fac_state *fs)
@@ -297,7 +297,7 @@ int cc_facilities_check(const cc_facilities *F, const cc_people_store *P)
             cells += fs->cells[c].n;
             for (int32_t i = 0; i < fs->cells[c].n; i++) {
                 int32_t p = fs->cells[c].m[i];
-                if (P->loc[p].facility != f || P->loc[p].cell != c || P->loc[p].cpos != i)
+                if (P->rec[p].loc.facility != f || P->rec[p].loc.cell != c || P->rec[p].loc.cpos != i)
                     return -2;
             }
         }
@@ -305,7 +305,7 @@ int cc_facilities_check(const cc_facilities *F, const cc_people_store *P)
             return -3;
         for (int32_t i = 0; i < fs->n; i++) {
             int32_t p = fs->members[i];
-            if (P->loc[p].facility != f || P->loc[p].fpos != i)
+            if (P->rec[p].loc.facility != f || P->rec[p].loc.fpos != i)
                 return -4;
         }
         /* order/bound agree with the cell counts */

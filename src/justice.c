@@ -143,52 +143,52 @@ static double legal_limit(const cc_sim *sim, int off)
                                        : sim->s->limit_misdemeanour_days;
 }
 
-static bool is_female(const cc_sim *sim, int32_t p) { return sim->P.flags[p] & CC_PF_FEMALE; }
+static bool is_female(const cc_sim *sim, int32_t p) { return sim->P.rec[p].flags & CC_PF_FEMALE; }
 
 /* ---- person operations (sim_internal.h) -------------------------------- */
 
 int32_t cc_sim_time_served(const cc_sim *sim, int32_t p, int32_t day)
 {
     const cc_people_store *P = &sim->P;
-    return P->served[p] + (P->loc[p].facility != CC_NO_FACILITY ? day - P->seg_start[p] : 0);
+    return P->rec[p].served + (P->rec[p].loc.facility != CC_NO_FACILITY ? day - P->rec[p].seg_start : 0);
 }
 
 void cc_sim_cancel(cc_sim *sim, int32_t p)
 {
-    sim->P.gen[p]++;
-    sim->P.due[p] = -1;
+    sim->P.rec[p].gen++;
+    sim->P.rec[p].due = -1;
 }
 
 void cc_sim_schedule(cc_sim *sim, int32_t p, int32_t day, unsigned type)
 {
     cc_people_store *P = &sim->P;
-    P->gen[p]++;
-    P->due[p] = day;
-    if (cc_calendar_add(&sim->cal, day, p, type, P->gen[p]))
+    P->rec[p].gen++;
+    P->rec[p].due = day;
+    if (cc_calendar_add(&sim->cal, day, p, type, P->rec[p].gen))
         sim->oom = 1;
 }
 
 void cc_sim_set_state(cc_sim *sim, int32_t p, cc_state st, int32_t day)
 {
     cc_people_store *P = &sim->P;
-    int old = P->state[p];
-    int f = P->loc[p].facility;
+    int old = P->rec[p].state;
+    int f = P->rec[p].loc.facility;
     if (f != CC_NO_FACILITY) {
         sim->fac.f[f].state_n[old]--;
         sim->fac.f[f].state_n[st]++;
-        P->served[p] += day - P->seg_start[p];
+        P->rec[p].served += day - P->rec[p].seg_start;
     }
-    P->seg_start[p] = day;
+    P->rec[p].seg_start = day;
     sim->n_state[old]--;
     sim->n_state[st]++;
-    P->state[p] = (uint8_t)st;
+    P->rec[p].state = (uint8_t)st;
 }
 
 static bool child_joins(const cc_sim *sim, int32_t mother, int f, int32_t day)
 {
-    int32_t c = sim->P.link[mother];
-    return c != CC_NO_PERSON && sim->s->facility[f].children && sim->P.state[c] != CC_ST_DEAD &&
-           sim->P.loc[c].facility == CC_NO_FACILITY &&
+    int32_t c = sim->P.rec[mother].link;
+    return c != CC_NO_PERSON && sim->s->facility[f].children && sim->P.rec[c].state != CC_ST_DEAD &&
+           sim->P.rec[c].loc.facility == CC_NO_FACILITY &&
            cc_people_age(&sim->P, c, day) <= sim->s->people.child_age_max;
 }
 
@@ -196,26 +196,26 @@ static void child_enter(cc_sim *sim, int32_t mother, int f, int32_t day, bool fr
                         bool initial)
 {
     cc_people_store *P = &sim->P;
-    int32_t c = P->link[mother];
-    P->loc[c].facility = (int16_t)f;
-    P->loc[c].cell = P->loc[mother].cell;
+    int32_t c = P->rec[mother].link;
+    P->rec[c].loc.facility = (int16_t)f;
+    P->rec[c].loc.cell = P->rec[mother].loc.cell;
     sim->fac.f[f].children++;
     if (sim->disease) {
-        cc_stream_id who = {P->w0[c], P->w1[c], 0};
-        cc_disease_enter(sim->disease, c, who, f, P->loc[c].cell, day, from_community, initial,
-                         P->age0[c], P->flags[c] & CC_PF_RISK, true);
+        cc_stream_id who = {P->rec[c].w0, P->rec[c].w1, 0};
+        cc_disease_enter(sim->disease, c, who, f, P->rec[c].loc.cell, day, from_community, initial,
+                         P->rec[c].age0, P->rec[c].flags & CC_PF_RISK, true);
     }
 }
 
 static void child_leave(cc_sim *sim, int32_t c, int32_t day, cc_leave_reason why)
 {
     cc_people_store *P = &sim->P;
-    int f = P->loc[c].facility;
+    int f = P->rec[c].loc.facility;
     if (f == CC_NO_FACILITY)
         return;
     sim->fac.f[f].children--;
-    P->loc[c].facility = CC_NO_FACILITY;
-    P->loc[c].cell = -1;
+    P->rec[c].loc.facility = CC_NO_FACILITY;
+    P->rec[c].loc.cell = -1;
     if (sim->disease)
         cc_disease_leave(sim->disease, c, f, day, why);
 }
@@ -236,26 +236,26 @@ static int place(cc_sim *sim, int32_t p, int f, cc_state st, int32_t day, bool f
         u = cc_rng_uniform(sim->r);
     }
     int32_t cell = cc_facility_pick_cell(fs, sim->s->cell_fill, u);
-    int old = P->state[p];
-    P->state[p] = (uint8_t)st;
+    int old = P->rec[p].state;
+    P->rec[p].state = (uint8_t)st;
     if (cc_facility_add(&sim->fac, P, f, cell, p)) {
-        P->state[p] = (uint8_t)old;
+        P->rec[p].state = (uint8_t)old;
         sim->oom = 1;
         return -1;
     }
     sim->n_state[old]--;
     sim->n_state[st]++;
-    P->seg_start[p] = day;
-    sim->custody_offense[P->offense[p]]++;
-    sim->custody_poor[(P->flags[p] & CC_PF_POOR) ? 1 : 0]++;
+    P->rec[p].seg_start = day;
+    sim->custody_offense[P->rec[p].offense]++;
+    sim->custody_poor[(P->rec[p].flags & CC_PF_POOR) ? 1 : 0]++;
     fs->admissions++;
     sim->admissions_by_type[sim->s->facility[f].type]++;
     if (from_community)
         sim->today_admissions++;
     if (sim->disease) {
-        cc_stream_id who = {P->w0[p], P->w1[p], 0};
+        cc_stream_id who = {P->rec[p].w0, P->rec[p].w1, 0};
         cc_disease_enter(sim->disease, p, who, f, cell, day, from_community, initial,
-                         P->age0[p], P->flags[p] & CC_PF_RISK, false);
+                         P->rec[p].age0, P->rec[p].flags & CC_PF_RISK, false);
     }
     if (bring_child && child_joins(sim, p, f, day)) /* the child comes from home */
         child_enter(sim, p, f, day, !initial, initial);
@@ -274,7 +274,7 @@ static int admit_u(cc_sim *sim, int32_t p, cc_facility_type type, cc_state st, i
     int f = cc_facilities_pick(&sim->fac, type, is_female(sim, p), u);
     if (f < 0)
         return -1;
-    if (place(sim, p, f, st, day, sim->P.loc[p].facility == CC_NO_FACILITY, false, true))
+    if (place(sim, p, f, st, day, sim->P.rec[p].loc.facility == CC_NO_FACILITY, false, true))
         return -1;
     return f;
 }
@@ -289,20 +289,20 @@ int cc_sim_admit(cc_sim *sim, int32_t p, cc_facility_type type, cc_state st, int
 void cc_sim_leave_custody(cc_sim *sim, int32_t p, int32_t day, cc_leave_reason why)
 {
     cc_people_store *P = &sim->P;
-    int f = P->loc[p].facility;
+    int f = P->rec[p].loc.facility;
     if (f == CC_NO_FACILITY)
         return;
-    P->served[p] += day - P->seg_start[p];
-    P->seg_start[p] = day;
-    sim->custody_offense[P->offense[p]]--;
-    sim->custody_poor[(P->flags[p] & CC_PF_POOR) ? 1 : 0]--;
+    P->rec[p].served += day - P->rec[p].seg_start;
+    P->rec[p].seg_start = day;
+    sim->custody_offense[P->rec[p].offense]--;
+    sim->custody_poor[(P->rec[p].flags & CC_PF_POOR) ? 1 : 0]--;
     if (why == CC_LEAVE_RELEASED) {
         sim->fac.f[f].releases++;
         sim->today_releases++;
         sim->releases_total++;
     }
-    int32_t c = P->link[p];
-    if (c != CC_NO_PERSON && P->loc[c].facility == f)
+    int32_t c = P->rec[p].link;
+    if (c != CC_NO_PERSON && P->rec[c].loc.facility == f)
         child_leave(sim, c, day, CC_LEAVE_RELEASED); /* the child goes home */
     cc_facility_remove(&sim->fac, P, p);
     if (sim->disease)
@@ -343,33 +343,33 @@ void cc_sim_release_person(cc_sim *sim, int32_t p, int32_t day)
 int cc_sim_move_person(cc_sim *sim, int32_t p, int f, int32_t day)
 {
     cc_people_store *P = &sim->P;
-    int from = P->loc[p].facility;
+    int from = P->rec[p].loc.facility;
     if (from == f)
         return 0;
-    int32_t c = P->link[p];
-    bool child_here = c != CC_NO_PERSON && from != CC_NO_FACILITY && P->loc[c].facility == from;
+    int32_t c = P->rec[p].link;
+    bool child_here = c != CC_NO_PERSON && from != CC_NO_FACILITY && P->rec[c].loc.facility == from;
     bool child_goes = child_here && sim->s->facility[f].children;
-    cc_state st = (cc_state)P->state[p];
-    int32_t served = P->served[p], seg = P->seg_start[p];
+    cc_state st = (cc_state)P->rec[p].state;
+    int32_t served = P->rec[p].served, seg = P->rec[p].seg_start;
     /* the move is not a release: no release counted, detention continues */
     if (from != CC_NO_FACILITY) {
         if (child_here && !child_goes)
             child_leave(sim, c, day, CC_LEAVE_RELEASED);
         if (child_goes) { /* the child moves with the mother: leave now, enter below */
             sim->fac.f[from].children--;
-            P->loc[c].facility = CC_NO_FACILITY;
+            P->rec[c].loc.facility = CC_NO_FACILITY;
             if (sim->disease)
                 cc_disease_leave(sim->disease, c, from, day, CC_LEAVE_MOVING);
         }
-        sim->custody_offense[P->offense[p]]--;
-        sim->custody_poor[(P->flags[p] & CC_PF_POOR) ? 1 : 0]--;
+        sim->custody_offense[P->rec[p].offense]--;
+        sim->custody_poor[(P->rec[p].flags & CC_PF_POOR) ? 1 : 0]--;
         cc_facility_remove(&sim->fac, P, p);
         if (sim->disease)
             cc_disease_leave(sim->disease, p, from, day, CC_LEAVE_MOVING);
     }
     int rc = place(sim, p, f, st, day, from == CC_NO_FACILITY, false, !child_goes);
-    P->served[p] = served;
-    P->seg_start[p] = from == CC_NO_FACILITY ? day : seg;
+    P->rec[p].served = served;
+    P->rec[p].seg_start = from == CC_NO_FACILITY ? day : seg;
     if (child_goes && rc == 0)
         child_enter(sim, p, f, day, false, false);
     /* (rc != 0 is out of memory: the replicate stops with an error) */
@@ -379,14 +379,14 @@ int cc_sim_move_person(cc_sim *sim, int32_t p, int f, int32_t day)
 void cc_sim_kill(cc_sim *sim, int32_t p, int32_t day, bool disease)
 {
     cc_people_store *P = &sim->P;
-    int f = P->loc[p].facility;
-    if (P->flags[p] & CC_PF_CHILD) {
-        if (f == CC_NO_FACILITY || P->state[p] == CC_ST_DEAD)
+    int f = P->rec[p].loc.facility;
+    if (P->rec[p].flags & CC_PF_CHILD) {
+        if (f == CC_NO_FACILITY || P->rec[p].state == CC_ST_DEAD)
             return;
         child_leave(sim, p, day, CC_LEAVE_DIED);
-        P->state[p] = CC_ST_DEAD;
+        P->rec[p].state = CC_ST_DEAD;
     } else {
-        if (f == CC_NO_FACILITY || P->state[p] == CC_ST_DEAD)
+        if (f == CC_NO_FACILITY || P->rec[p].state == CC_ST_DEAD)
             return;
         cc_sim_cancel(sim, p);
         cc_sim_leave_custody(sim, p, day, CC_LEAVE_DIED);
@@ -441,9 +441,9 @@ static int32_t new_person(cc_sim *sim, uint32_t w0, uint32_t w1, int32_t day, in
         fl |= CC_PF_RISK;
     if (female && u_child < pp->with_child && pp->child_age_max > 0)
         fl |= CC_PF_HAS_CHILD;
-    P->flags[p] = fl;
-    P->age0[p] = (float)(age - day / DAYS_PER_YEAR);
-    P->priors[p] = (uint16_t)(priors > 65535 ? 65535 : priors);
+    P->rec[p].flags = fl;
+    P->rec[p].age0 = (float)(age - day / DAYS_PER_YEAR);
+    P->rec[p].priors = (uint16_t)(priors > 65535 ? 65535 : priors);
     if (age - day / DAYS_PER_YEAR > sim->age0_max)
         sim->age0_max = age - day / DAYS_PER_YEAR;
     if (fl & CC_PF_HAS_CHILD) {
@@ -452,10 +452,10 @@ static int32_t new_person(cc_sim *sim, uint32_t w0, uint32_t w1, int32_t day, in
             sim->oom = 1;
             return p;
         }
-        P->flags[c] = CC_PF_CHILD;
-        P->age0[c] = (float)(u_child_age * pp->child_age_max - day / DAYS_PER_YEAR);
-        P->link[c] = p;
-        P->link[p] = c;
+        P->rec[c].flags = CC_PF_CHILD;
+        P->rec[c].age0 = (float)(u_child_age * pp->child_age_max - day / DAYS_PER_YEAR);
+        P->rec[c].link = p;
+        P->rec[p].link = c;
     }
     return p;
 }
@@ -463,12 +463,12 @@ static int32_t new_person(cc_sim *sim, uint32_t w0, uint32_t w1, int32_t day, in
 static void begin_case(cc_sim *sim, int32_t p, int32_t day)
 {
     cc_people_store *P = &sim->P;
-    if (P->ncase[p] < 65535)
-        P->ncase[p]++;
-    P->case_start[p] = day;
-    P->served[p] = 0;
-    P->aux[p] = 0;
-    P->flags[p] = (uint8_t)(P->flags[p] & ~CC_PF_LEGAL_AID);
+    if (P->rec[p].ncase < 65535)
+        P->rec[p].ncase++;
+    P->rec[p].case_start = day;
+    P->rec[p].served = 0;
+    P->rec[p].aux = 0;
+    P->rec[p].flags = (uint8_t)(P->rec[p].flags & ~CC_PF_LEGAL_AID);
 }
 
 static void to_community(cc_sim *sim, int32_t p, int32_t day)
@@ -502,7 +502,7 @@ static void after_police(cc_sim *sim, int32_t p, int32_t day)
 {
     const cc_scenario *s = sim->s;
     cc_people_store *P = &sim->P;
-    int off = P->offense[p];
+    int off = P->rec[p].offense;
     seek_person(sim, p, CC_RP_PRETRIAL, 0);
     gsl_rng *r = sim->r;
     double u_aid, u_bail, u_place, u_round;
@@ -510,10 +510,10 @@ static void after_police(cc_sim *sim, int32_t p, int32_t day)
     cc_rng_uniform2(r, &u_place, &u_round);
     bool aid = u_aid < sim->legal_aid;
     if (aid)
-        P->flags[p] |= CC_PF_LEGAL_AID;
+        P->rec[p].flags |= CC_PF_LEGAL_AID;
     double factor = (aid ? s->legal_aid_duration_factor : 1.0) * sim->court_speed;
     int32_t d = draw_days_u(r, &s->pretrial_days.d[off], factor, u_round);
-    bool poor = P->flags[p] & CC_PF_POOR;
+    bool poor = P->rec[p].flags & CC_PF_POOR;
     bool bail = !poor && u_bail < sim->bail[off];
     int f = -1;
     if (!bail) {
@@ -527,17 +527,17 @@ static void after_police(cc_sim *sim, int32_t p, int32_t day)
         cc_sim_schedule(sim, p, day + d, CC_EV_TRIAL);
         return;
     }
-    if (P->loc[p].facility != CC_NO_FACILITY) {
+    if (P->rec[p].loc.facility != CC_NO_FACILITY) {
         cc_sim_set_state(sim, p, CC_ST_PRETRIAL, day);
         if (cc_sim_move_person(sim, p, f, day))
             return;
     } else if (place(sim, p, f, CC_ST_PRETRIAL, day, true, false, true)) {
         return;
     }
-    P->seg_start[p] = day;
+    P->rec[p].seg_start = day;
     double limit = legal_limit(sim, off);
     if (sim->enforce_limit && d > limit) {
-        P->aux[p] = day + d;
+        P->rec[p].aux = day + d;
         cc_sim_schedule(sim, p, day + (int32_t)limit, CC_EV_LIMIT);
     } else {
         cc_sim_schedule(sim, p, day + d, CC_EV_TRIAL);
@@ -548,7 +548,7 @@ static void after_police(cc_sim *sim, int32_t p, int32_t day)
  * the arrest stream before the admission (see start_rehab). */
 static void start_police(cc_sim *sim, int32_t p, int32_t day, double u_place)
 {
-    int off = sim->P.offense[p];
+    int off = sim->P.rec[p].offense;
     int32_t stay = draw_days(sim->r, &sim->s->police_days.d[off], 1.0);
     if (admit_u(sim, p, CC_FAC_POLICE, CC_ST_POLICE, day, u_place) < 0) {
         after_police(sim, p, day);
@@ -565,8 +565,8 @@ static void arrest(cc_sim *sim, int32_t p, int32_t day, bool first)
     begin_case(sim, p, day);
     if (!first) {
         sim->rearrests++;
-        if (P->priors[p] < 65535)
-            P->priors[p]++;
+        if (P->rec[p].priors < 65535)
+            P->rec[p].priors++;
     }
     /* one stream for the whole arrest: offense, routing, bribe, placement,
      * then the stay in police custody or rehab (start_police, start_rehab) */
@@ -575,7 +575,7 @@ static void arrest(cc_sim *sim, int32_t p, int32_t day, bool first)
     cc_rng_uniform2(sim->r, &u_offense, &u_route);
     cc_rng_uniform2(sim->r, &u_bribe, &u_place);
     int off = categorical_u(u_offense, s->arrest_mix, s->noffenses);
-    P->offense[p] = (uint8_t)off;
+    P->rec[p].offense = (uint8_t)off;
     sim->arrests++;
     if (s->offense[off].drug)
         sim->drug_arrests_day[day]++;
@@ -593,7 +593,7 @@ static void arrest(cc_sim *sim, int32_t p, int32_t day, bool first)
         to_community(sim, p, day);
     } else if (u_route < rel + reh) {
         start_rehab(sim, p, day, u_place);
-    } else if (!(P->flags[p] & CC_PF_POOR) && u_bribe < s->bribe.v[off]) {
+    } else if (!(P->rec[p].flags & CC_PF_POOR) && u_bribe < s->bribe.v[off]) {
         sim->bribes++;
         start_rehab(sim, p, day, u_place);
     } else {
@@ -628,7 +628,7 @@ void cc_justice_arrests(cc_sim *sim, int32_t day)
         if (p < 0)
             break;
         begin_case(sim, p, day);
-        sim->P.offense[p] = (uint8_t)sim->direct_offense;
+        sim->P.rec[p].offense = (uint8_t)sim->direct_offense;
         sim->direct_admissions++;
         seek_person(sim, p, CC_RP_REHAB, 0);
         double u_place, u_unused;
@@ -653,7 +653,7 @@ static int convicted_facility(cc_sim *sim, int32_t p, int f)
 static bool detain_convicted(cc_sim *sim, int32_t p, cc_state st, int32_t day, double u_place)
 {
     cc_people_store *P = &sim->P;
-    int f = P->loc[p].facility;
+    int f = P->rec[p].loc.facility;
     if (f != CC_NO_FACILITY) {
         cc_sim_set_state(sim, p, st, day);
         int to = convicted_facility(sim, p, f);
@@ -675,9 +675,9 @@ static void trial(cc_sim *sim, int32_t p, int32_t day)
 {
     const cc_scenario *s = sim->s;
     cc_people_store *P = &sim->P;
-    int off = P->offense[p];
-    if (P->state[p] == CC_ST_PRETRIAL) {
-        int32_t pre = day - P->seg_start[p];
+    int off = P->rec[p].offense;
+    if (P->rec[p].state == CC_ST_PRETRIAL) {
+        int32_t pre = day - P->rec[p].seg_start;
         double limit = legal_limit(sim, off);
         if (pre > limit) {
             sim->limit_violations++;
@@ -693,12 +693,12 @@ static void trial(cc_sim *sim, int32_t p, int32_t day)
     cc_rng_uniform2(r, &u_place, &u_round);
     int32_t sentence = draw_days_u(r, &s->sentence_days.d[off], 1.0, u_round);
     double pc = s->convict.v[off] *
-                ((P->flags[p] & CC_PF_LEGAL_AID) ? s->legal_aid_conviction_factor : 1.0);
+                ((P->rec[p].flags & CC_PF_LEGAL_AID) ? s->legal_aid_conviction_factor : 1.0);
     if (!(u_convict < pc)) {
         to_community(sim, p, day); /* acquitted */
         return;
     }
-    P->aux[p] = sentence;
+    P->rec[p].aux = sentence;
     if (u_appeal < s->appeal.v[off]) {
         int32_t a = draw_days(r, &s->appeal_days.d[off], sim->court_speed);
         if (!detain_convicted(sim, p, CC_ST_APPEAL, day, u_place)) {
@@ -720,12 +720,12 @@ void cc_justice_event(cc_sim *sim, cc_event e, int32_t day)
 {
     cc_people_store *P = &sim->P;
     int32_t p = e.person;
-    if (!cc_event_live(e, P->gen[p]))
+    if (!cc_event_live(e, P->rec[p].gen))
         return; /* stale: plans changed since it was scheduled */
-    P->due[p] = -1;
+    P->rec[p].due = -1;
     sim->events++;
-    int st = P->state[p];
-    bool held = P->loc[p].facility != CC_NO_FACILITY;
+    int st = P->rec[p].state;
+    bool held = P->rec[p].loc.facility != CC_NO_FACILITY;
     switch (cc_event_type(e)) {
     case CC_EV_POLICE_END:
         if (st == CC_ST_POLICE)
@@ -735,7 +735,7 @@ void cc_justice_event(cc_sim *sim, cc_event e, int32_t day)
         if (st == CC_ST_PRETRIAL && held) {
             cc_sim_leave_custody(sim, p, day, CC_LEAVE_RELEASED);
             cc_sim_set_state(sim, p, CC_ST_BAIL, day);
-            cc_sim_schedule(sim, p, P->aux[p] > day ? P->aux[p] : day, CC_EV_TRIAL);
+            cc_sim_schedule(sim, p, P->rec[p].aux > day ? P->rec[p].aux : day, CC_EV_TRIAL);
         }
         break;
     case CC_EV_TRIAL:
@@ -744,7 +744,7 @@ void cc_justice_event(cc_sim *sim, cc_event e, int32_t day)
         break;
     case CC_EV_APPEAL_END:
         if (st == CC_ST_APPEAL) {
-            int32_t rest = P->aux[p] - cc_sim_time_served(sim, p, day);
+            int32_t rest = P->rec[p].aux - cc_sim_time_served(sim, p, day);
             if (rest <= 0) {
                 to_community(sim, p, day);
             } else {
@@ -841,10 +841,10 @@ int cc_justice_initial(cc_sim *sim, cc_diag *diag)
             int off = categorical(r, off_w, s->noffenses);
             cc_state st = (cc_state)categorical(r, w, CC_ST_COUNT);
             double u_aid = cc_rng_uniform(r);
-            P->offense[p] = (uint8_t)off;
+            P->rec[p].offense = (uint8_t)off;
             bool aid = st == CC_ST_PRETRIAL && u_aid < sim->legal_aid;
             if (aid)
-                P->flags[p] |= CC_PF_LEGAL_AID;
+                P->rec[p].flags |= CC_PF_LEGAL_AID;
             seek_person(sim, p, CC_RP_PRETRIAL, 0);
             int32_t spent = 0, left = 0, before = 0;
             unsigned ev = CC_EV_RELEASE;
@@ -862,7 +862,7 @@ int cc_justice_initial(cc_sim *sim, cc_diag *diag)
             case CC_ST_APPEAL:
                 before = draw_days(r, &s->police_days.d[off], 1.0) +
                          draw_days(r, &s->pretrial_days.d[off], 1.0);
-                P->aux[p] = draw_days(r, &s->sentence_days.d[off], 1.0);
+                P->rec[p].aux = draw_days(r, &s->sentence_days.d[off], 1.0);
                 left = found_in_stage(r, &s->appeal_days.d[off], 1.0, &spent);
                 ev = CC_EV_APPEAL_END;
                 break;
@@ -872,7 +872,7 @@ int cc_justice_initial(cc_sim *sim, cc_diag *diag)
                  * stock (an approximation: the stock's sentences are
                  * length-biased, which dominates) */
                 left = found_in_stage(r, &s->sentence_days.d[off], 1.0, &spent);
-                P->aux[p] = left + spent;
+                P->rec[p].aux = left + spent;
                 ev = CC_EV_RELEASE;
                 break;
             case CC_ST_REHAB:
@@ -886,13 +886,13 @@ int cc_justice_initial(cc_sim *sim, cc_diag *diag)
                             fc->name);
                 return -1;
             }
-            P->seg_start[p] = -spent;
-            P->served[p] = before;
-            P->case_start[p] = -spent - before;
+            P->rec[p].seg_start = -spent;
+            P->rec[p].served = before;
+            P->rec[p].case_start = -spent - before;
             if (st == CC_ST_PRETRIAL) {
                 double limit = legal_limit(sim, off);
                 if (sim->enforce_limit && spent + left > limit) {
-                    P->aux[p] = left;
+                    P->rec[p].aux = left;
                     int32_t at = (int32_t)limit - spent;
                     cc_sim_schedule(sim, p, at > 0 ? at : 0, CC_EV_LIMIT);
                     continue;

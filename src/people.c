@@ -6,23 +6,17 @@
 
 #include "scenario.h"
 
-/* Every array of the store, with its element size, for allocation in one
- * table (so the list is written once). */
-#define CC_PEOPLE_FIELDS(X)                                                                     \
-    X(age0) X(w0) X(w1) X(gen) X(due) X(case_start) X(seg_start) X(served) X(aux) X(loc) X(link)  \
-        X(priors) X(ncase) X(offense) X(state) X(flags)
-
+/* Room for `cap` records in a new aligned block, the people present copied
+ * over (realloc would not keep the alignment). */
 static int grow_to(cc_people_store *P, int32_t cap)
 {
-#define CC_GROW(f)                                                                              \
-    {                                                                                           \
-        void *q = realloc(P->f, (size_t)cap * sizeof *P->f);                                    \
-        if (!q)                                                                                 \
-            return -1;                                                                          \
-        P->f = q;                                                                               \
-    }
-    CC_PEOPLE_FIELDS(CC_GROW)
-#undef CC_GROW
+    cc_person *rec = aligned_alloc(CC_PERSON_ALIGN, (size_t)cap * sizeof *rec);
+    if (!rec)
+        return -1;
+    if (P->n > 0)
+        memcpy(rec, P->rec, (size_t)P->n * sizeof *rec);
+    free(P->rec);
+    P->rec = rec;
     P->cap = cap;
     return 0;
 }
@@ -39,9 +33,7 @@ void cc_people_free(cc_people_store *P)
 {
     if (!P)
         return;
-#define CC_FREE(f) free(P->f);
-    CC_PEOPLE_FIELDS(CC_FREE)
-#undef CC_FREE
+    free(P->rec);
     memset(P, 0, sizeof *P);
 }
 
@@ -51,9 +43,7 @@ int cc_people_clone(cc_people_store *dst, const cc_people_store *src)
     if (grow_to(dst, src->cap))
         return -1;
     dst->n = src->n;
-#define CC_COPY(f) memcpy(dst->f, src->f, (size_t)src->n * sizeof *src->f);
-    CC_PEOPLE_FIELDS(CC_COPY)
-#undef CC_COPY
+    memcpy(dst->rec, src->rec, (size_t)src->n * sizeof *src->rec);
     return 0;
 }
 
@@ -66,25 +56,15 @@ int32_t cc_people_add(cc_people_store *P, uint32_t w0, uint32_t w1)
             return -1;
     }
     int32_t p = P->n++;
-    P->age0[p] = 0;
-    P->w0[p] = w0;
-    P->w1[p] = w1;
-    P->gen[p] = 0;
-    P->due[p] = -1;
-    P->case_start[p] = 0;
-    P->seg_start[p] = 0;
-    P->served[p] = 0;
-    P->aux[p] = 0;
-    P->loc[p].facility = CC_NO_FACILITY;
-    P->loc[p].cell = -1;
-    P->loc[p].fpos = -1;
-    P->loc[p].cpos = -1;
-    P->loc[p].unused = 0;
-    P->link[p] = CC_NO_PERSON;
-    P->priors[p] = 0;
-    P->ncase[p] = 0;
-    P->offense[p] = 0;
-    P->state[p] = CC_ST_RELEASED;
-    P->flags[p] = 0;
+    P->rec[p] = (cc_person){
+        .loc = {.cell = -1, .fpos = -1, .cpos = -1, .facility = CC_NO_FACILITY, .unused = 0},
+        .age0 = 0,
+        .w0 = w0,
+        .w1 = w1,
+        .gen = 0,
+        .due = -1,
+        .link = CC_NO_PERSON,
+        .state = CC_ST_RELEASED,
+    };
     return p;
 }

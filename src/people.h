@@ -44,25 +44,37 @@ typedef struct cc_person_loc {
     int16_t unused;
 } cc_person_loc;
 
+/* A person: every field an event may read or write, in one 64-byte
+ * record (one cache line: the array is 64-byte aligned). An event concerns
+ * a person picked at random among up to millions, and reads most of these
+ * fields; kept as one array per field they cost a cache miss (and a TLB
+ * entry) per field, as one record a single one. */
+typedef struct cc_person {
+    cc_person_loc loc;  /* where the person is held (see above) */
+    float age0;         /* age in years on day 0: age on day d = age0 + d / 365.25 */
+    uint32_t w0, w1;    /* identity of the person's random streams */
+    uint32_t gen;       /* generation: calendar entries of older generations are stale */
+    int32_t due;        /* day the pending justice event fires (may lie beyond the
+                         * horizon), -1 when none */
+    int32_t case_start; /* day of the current case's arrest (or first custody) */
+    int32_t seg_start;  /* day the current state began (detention time accrues) */
+    int32_t served;     /* days detained in the current case before seg_start */
+    int32_t aux;        /* trial day while on bail at the legal limit; sentence
+                         * length (days) once convicted */
+    int32_t link;       /* mother <-> child, CC_NO_PERSON when none */
+    uint16_t priors;    /* prior arrests (saturates) */
+    uint16_t ncase;     /* cases (arrests) in this run: keys the case's streams */
+    uint8_t offense;    /* offense class of the current case */
+    uint8_t state;      /* cc_state */
+    uint8_t flags;      /* cc_person_flag bits */
+    uint8_t unused;
+} cc_person;
+#define CC_PERSON_ALIGN 64
+_Static_assert(sizeof(cc_person) == CC_PERSON_ALIGN, "a person is one cache line");
+
 typedef struct cc_people_store {
     int32_t n, cap;
-    float *age0;          /* age in years on day 0: age on day d = age0 + d / 365.25 */
-    uint32_t *w0, *w1;    /* identity of the person's random streams */
-    uint32_t *gen;        /* generation: calendar entries of older generations are stale */
-    int32_t *due;         /* day the pending justice event fires (may lie beyond the
-                           * horizon), -1 when none */
-    int32_t *case_start;  /* day of the current case's arrest (or first custody) */
-    int32_t *seg_start;   /* day the current state began (detention time accrues) */
-    int32_t *served;      /* days detained in the current case before seg_start */
-    int32_t *aux;         /* trial day while on bail at the legal limit; sentence
-                           * length (days) once convicted */
-    cc_person_loc *loc;   /* where the person is held (one record: see above) */
-    int32_t *link;        /* mother <-> child, CC_NO_PERSON when none */
-    uint16_t *priors;     /* prior arrests (saturates) */
-    uint16_t *ncase;      /* cases (arrests) in this run: keys the case's streams */
-    uint8_t *offense;     /* offense class of the current case */
-    uint8_t *state;       /* cc_state */
-    uint8_t *flags;       /* cc_person_flag bits */
+    cc_person *rec; /* rec[0 .. n-1]; CC_PERSON_ALIGN-aligned */
 } cc_people_store;
 
 /* Reserve room for `cap` people (address space only; pages are touched as
@@ -83,18 +95,17 @@ int32_t cc_people_add(cc_people_store *P, uint32_t w0, uint32_t w1);
 static inline cc_stream_id cc_people_stream(const cc_people_store *P, int32_t p, uint32_t purpose,
                                             uint32_t sub)
 {
-    cc_stream_id id = {P->w0[p], P->w1[p],
-                       (purpose << 24) | ((((uint32_t)P->ncase[p] << 4) | (sub & 15u)) & 0xFFFFFFu)};
+    const cc_person *r = &P->rec[p];
+    cc_stream_id id = {r->w0, r->w1,
+                       (purpose << 24) | ((((uint32_t)r->ncase << 4) | (sub & 15u)) & 0xFFFFFFu)};
     return id;
 }
 
-/* Ask the memory system for the fields an event on p reads, ahead of the
- * event: the calendar knows a day's people in advance, and each of them is
- * a random index among millions (one cache miss per array otherwise).
- * always_inline: a function whose body is only prefetches has no effect GCC
- * can see, so GCC 12's IPA pure-const marks it const and deletes the calls
- * (there were no prefetch instructions in the Release build); inlined early,
- * the builtins stay. */
+/* Ask the memory system for the record of p ahead of an event: the
+ * calendar knows a day's people in advance, and each of them is a random
+ * index among millions. always_inline: a function whose body is only a
+ * prefetch has no effect GCC can see, so GCC 12's IPA pure-const marks it
+ * const and deletes the calls; inlined early, the builtin stays. */
 #if defined(__GNUC__)
 #define CC_PREFETCH_INLINE static inline __attribute__((always_inline))
 #else
@@ -103,17 +114,7 @@ static inline cc_stream_id cc_people_stream(const cc_people_store *P, int32_t p,
 CC_PREFETCH_INLINE void cc_people_prefetch(const cc_people_store *P, int32_t p)
 {
 #if defined(__GNUC__)
-    __builtin_prefetch(&P->gen[p]);
-    __builtin_prefetch(&P->state[p]);
-    __builtin_prefetch(&P->loc[p]);
-    __builtin_prefetch(&P->due[p]);
-    __builtin_prefetch(&P->flags[p]);
-    __builtin_prefetch(&P->offense[p]);
-    __builtin_prefetch(&P->w0[p]);
-    __builtin_prefetch(&P->w1[p]);
-    __builtin_prefetch(&P->ncase[p]);
-    __builtin_prefetch(&P->seg_start[p]);
-    __builtin_prefetch(&P->served[p]);
+    __builtin_prefetch(&P->rec[p]);
 #else
     (void)P;
     (void)p;
@@ -122,7 +123,7 @@ CC_PREFETCH_INLINE void cc_people_prefetch(const cc_people_store *P, int32_t p)
 
 static inline double cc_people_age(const cc_people_store *P, int32_t p, int32_t day)
 {
-    return (double)P->age0[p] + day / 365.25;
+    return (double)P->rec[p].age0 + day / 365.25;
 }
 
 #endif

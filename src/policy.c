@@ -1123,7 +1123,7 @@ static void pol_state_free(void *ptr)
  * exists, whatever else differs. */
 static double person_uniform(cc_sim *sim, int32_t p, int i)
 {
-    cc_stream_id id = {sim->P.w0[p], sim->P.w1[p],
+    cc_stream_id id = {sim->P.rec[p].w0, sim->P.rec[p].w1,
                        ((uint32_t)CC_RP_RELEASE << 24) | (0xFFFFFFu - (uint32_t)i)};
     cc_rng_seek(sim->r, sim->seed, sim->replicate, id);
     return gsl_rng_uniform(sim->r);
@@ -1132,19 +1132,19 @@ static double person_uniform(cc_sim *sim, int32_t p, int i)
 static bool selected(const cc_sim *sim, const cc_selection *sel, int32_t p, int32_t day)
 {
     const cc_people_store *P = &sim->P;
-    const cc_offense *o = &sim->s->offense[P->offense[p]];
-    if (!(sel->status & (1u << P->state[p])) || !sel->offense[P->offense[p]])
+    const cc_offense *o = &sim->s->offense[P->rec[p].offense];
+    if (!(sel->status & (1u << P->rec[p].state)) || !sel->offense[P->rec[p].offense])
         return false;
     if ((sel->drug >= 0 && o->drug != (sel->drug == 1)) ||
         (sel->violent >= 0 && o->violent != (sel->violent == 1)) ||
-        (sel->risk >= 0 && ((P->flags[p] & CC_PF_RISK) != 0) != (sel->risk == 1)))
+        (sel->risk >= 0 && ((P->rec[p].flags & CC_PF_RISK) != 0) != (sel->risk == 1)))
         return false;
     if (sel->min_age > 0 && cc_people_age(P, p, day) < sel->min_age)
         return false;
     if (sel->min_days_served > 0 && cc_sim_time_served(sim, p, day) < sel->min_days_served)
         return false;
     if (sel->max_days_remaining >= 0 &&
-        (P->due[p] < 0 || P->due[p] - day > sel->max_days_remaining))
+        (P->rec[p].due < 0 || P->rec[p].due - day > sel->max_days_remaining))
         return false;
     return true;
 }
@@ -1175,7 +1175,7 @@ static long collect(cc_sim *sim, pol_state *ps, int i, const cc_selection *sel, 
             if (!selected(sim, sel, p, day))
                 continue;
             int32_t served = cc_sim_time_served(sim, p, day);
-            if (min_share > 0 && !(P->aux[p] > 0 && served >= min_share * P->aux[p]))
+            if (min_share > 0 && !(P->rec[p].aux > 0 && served >= min_share * P->rec[p].aux))
                 continue;
             if (cc_grow((void **)&ps->cand, &ps->capcand, ps->ncand + 1, sizeof *ps->cand))
                 return -1;
@@ -1242,7 +1242,7 @@ static int run_spread(cc_sim *sim, pol_state *ps, int i, int32_t day)
     while (due > 0 && r->next < r->ngroup) {
         int32_t p = r->group[r->next++];
         /* still held, where the selection looks, and still matching */
-        const cc_person_loc *loc = &sim->P.loc[p];
+        const cc_person_loc *loc = &sim->P.rec[p].loc;
         if (loc->facility == CC_NO_FACILITY ||
             (r->sel.facility >= 0 && loc->facility != r->sel.facility) ||
             !selected(sim, &r->sel, p, day))
@@ -1266,7 +1266,7 @@ static void drop_bailed(cc_sim *sim, pol_state *ps, const bool *offense, int32_t
 {
     cc_people_store *P = &sim->P;
     for (int32_t p = 0; p < P->n; p++)
-        if (P->state[p] == CC_ST_BAIL && offense[P->offense[p]] && !(P->flags[p] & CC_PF_CHILD)) {
+        if (P->rec[p].state == CC_ST_BAIL && offense[P->rec[p].offense] && !(P->rec[p].flags & CC_PF_CHILD)) {
             cc_sim_release_person(sim, p, day);
             ps->dropped_cases++;
         }
@@ -1282,14 +1282,14 @@ static void enforce_limits(cc_sim *sim, pol_state *ps, int32_t day)
         const cc_fac_state *fs = &sim->fac.f[f];
         for (int32_t k = 0; k < fs->n; k++) {
             int32_t p = fs->members[k];
-            if (P->state[p] != CC_ST_PRETRIAL || P->due[p] < 0)
+            if (P->rec[p].state != CC_ST_PRETRIAL || P->rec[p].due < 0)
                 continue;
-            double limit = s->offense[P->offense[p]].felony ? s->limit_felony_days
+            double limit = s->offense[P->rec[p].offense].felony ? s->limit_felony_days
                                                             : s->limit_misdemeanour_days;
-            int32_t at = P->seg_start[p] + (int32_t)limit;
-            if (P->due[p] <= at)
+            int32_t at = P->rec[p].seg_start + (int32_t)limit;
+            if (P->rec[p].due <= at)
                 continue;
-            P->aux[p] = P->due[p]; /* the trial day, kept for after the bail */
+            P->rec[p].aux = P->rec[p].due; /* the trial day, kept for after the bail */
             if (at <= day) {
                 at = day;
                 ps->releases++;
@@ -1303,7 +1303,7 @@ static void enforce_limits(cc_sim *sim, pol_state *ps, int32_t day)
 static int transfer_target(const cc_sim *sim, int f, int32_t p)
 {
     const cc_scenario *s = sim->s;
-    bool female = sim->P.flags[p] & CC_PF_FEMALE;
+    bool female = sim->P.rec[p].flags & CC_PF_FEMALE;
     int best = -1;
     double best_occ = 0;
     for (int g = 0; g < sim->fac.n; g++) {

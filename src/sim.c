@@ -268,7 +268,7 @@ static void record(cc_sim *sim, int32_t day)
             if (s->facility[f].type != CC_FAC_PRISON)
                 continue;
             for (int32_t i = 0; i < fs->n; i++)
-                drug += s->offense[sim->P.offense[fs->members[i]]].drug;
+                drug += s->offense[sim->P.rec[fs->members[i]].offense].drug;
         }
         sim->snap_drug[sim->next_report++] = drug;
     }
@@ -281,12 +281,12 @@ static void disease_track_begin(cc_sim *sim, int32_t day)
     const cc_people_store *P = &sim->P;
     cc_disease_track_begin(sim->disease);
     for (int32_t p = 0; p < P->n; p++) {
-        int f = P->loc[p].facility;
+        int f = P->rec[p].loc.facility;
         if (f == CC_NO_FACILITY)
             continue;
-        cc_stream_id who = {P->w0[p], P->w1[p], 0};
-        cc_disease_catch_up(sim->disease, p, who, f, P->loc[p].cell, day, P->age0[p],
-                            P->flags[p] & CC_PF_RISK, P->flags[p] & CC_PF_CHILD);
+        cc_stream_id who = {P->rec[p].w0, P->rec[p].w1, 0};
+        cc_disease_catch_up(sim->disease, p, who, f, P->rec[p].loc.cell, day, P->rec[p].age0,
+                            P->rec[p].flags & CC_PF_RISK, P->rec[p].flags & CC_PF_CHILD);
     }
 }
 
@@ -387,12 +387,12 @@ int cc_sim_metrics(const cc_sim *sim, cc_metrics *m)
         const cc_fac_state *fs = &sim->fac.f[f];
         for (int32_t i = 0; i < fs->n; i++) {
             int32_t p = fs->members[i];
-            int st = sim->P.state[p];
+            int st = sim->P.rec[p].state;
             if (st == CC_ST_PRETRIAL) { /* detentions still running past the limit */
-                int off = sim->P.offense[p];
+                int off = sim->P.rec[p].offense;
                 double limit = s->offense[off].felony ? s->limit_felony_days
                                                       : s->limit_misdemeanour_days;
-                double pre = ran - sim->P.seg_start[p];
+                double pre = ran - sim->P.rec[p].seg_start;
                 if (pre > limit) {
                     violations++;
                     beyond += pre - limit;
@@ -401,7 +401,7 @@ int cc_sim_metrics(const cc_sim *sim, cc_metrics *m)
             if (s->facility[f].type != CC_FAC_PRISON)
                 continue;
             prison++;
-            drug += s->offense[sim->P.offense[p]].drug;
+            drug += s->offense[sim->P.rec[p].offense].drug;
             pretrial += st == CC_ST_PRETRIAL;
             appeal += st == CC_ST_APPEAL;
         }

@@ -13,9 +13,9 @@
  *     from the next cc_facilities_begin_day, i.e. the next day, or call
  *     cc_facilities_begin_day again) and closure (sim->fac.f[f].closed);
  *   - select people: the adults held in facility f are
- *     sim->fac.f[f].members[0 .. n-1]; read their fields in sim->P
+ *     sim->fac.f[f].members[0 .. n-1]; read their record sim->P.rec[p]
  *     (state, offense, flags, cc_people_age, time served with
- *     cc_sim_time_served, sentence length aux[] once convicted, due[] the day
+ *     cc_sim_time_served, sentence length aux once convicted, due the day
  *     of their next justice event, so sentence remaining = due - day);
  *     removing a member swaps the last one into its slot, so iterate
  *     backwards when releasing while scanning;
@@ -26,11 +26,11 @@
  * sim->community_referrals and sim->community_days (costed with
  * cost_community_per_day).
  *
- * Time in a case: P->case_start is the arrest day; P->seg_start the day the
- * current state began; P->served the days detained in the case before
+ * Time in a case: rec.case_start is the arrest day; rec.seg_start the day the
+ * current state began; rec.served the days detained in the case before
  * seg_start, so cc_sim_time_served = served + (day - seg_start) while held.
  * For a person in pretrial detention, day - seg_start is the pretrial time
- * (the legal limit applies to it). P->aux holds the sentence length (days)
+ * (the legal limit applies to it). rec.aux holds the sentence length (days)
  * once convicted, or the trial day while on bail at the legal limit.
  *
  * Random streams: a decision about person p uses

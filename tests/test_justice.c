@@ -132,24 +132,24 @@ static void check_places(const cc_sim *sim)
         held += sim->fac.f[f].n;
     int64_t seen = 0;
     for (int32_t p = 0; p < P->n; p++) {
-        int f = P->loc[p].facility;
-        if (P->flags[p] & CC_PF_CHILD) {
+        int f = P->rec[p].loc.facility;
+        if (P->rec[p].flags & CC_PF_CHILD) {
             if (f != CC_NO_FACILITY) {
-                int32_t m = P->link[p];
-                assert_int_equal(P->loc[m].facility, f);
-                assert_int_equal(P->loc[m].cell, P->loc[p].cell);
+                int32_t m = P->rec[p].link;
+                assert_int_equal(P->rec[m].loc.facility, f);
+                assert_int_equal(P->rec[m].loc.cell, P->rec[p].loc.cell);
                 assert_true(sim->s->facility[f].children);
             }
             continue;
         }
         if (f == CC_NO_FACILITY) {
-            assert_false(detained(P->state[p]));
+            assert_false(detained(P->rec[p].state));
             continue;
         }
         seen++;
-        assert_true(detained(P->state[p]));
-        assert_int_equal(sim->fac.f[f].members[P->loc[p].fpos], p);
-        assert_int_equal(sim->fac.f[f].cells[P->loc[p].cell].m[P->loc[p].cpos], p);
+        assert_true(detained(P->rec[p].state));
+        assert_int_equal(sim->fac.f[f].members[P->rec[p].loc.fpos], p);
+        assert_int_equal(sim->fac.f[f].cells[P->rec[p].loc.cell].m[P->rec[p].loc.cpos], p);
     }
     assert_int_equal(seen, held);
 }
@@ -389,8 +389,8 @@ static void test_legal_limit_enforced(void **state)
         for (int f = 0; f < sim->fac.n; f++)
             for (int32_t i = 0; i < sim->fac.f[f].n; i++) {
                 int32_t p = sim->fac.f[f].members[i];
-                if (sim->P.state[p] == CC_ST_PRETRIAL)
-                    assert_true(d - sim->P.seg_start[p] <= 180);
+                if (sim->P.rec[p].state == CC_ST_PRETRIAL)
+                    assert_true(d - sim->P.rec[p].seg_start <= 180);
             }
     }
     assert_true(tu_metric(sim, "pretrial_limit_violations") == 0);
@@ -447,7 +447,7 @@ static void test_death_rate(void **state)
     cc_sim *sim = make(s, 0);
     double expected = 0, var = 0;
     for (int32_t p = 0; p < sim->P.n; p++) {
-        if (sim->P.flags[p] & CC_PF_CHILD)
+        if (sim->P.rec[p].flags & CC_PF_CHILD)
             continue;
         double h = 0;
         for (int32_t d = 0; d < s->days; d++)
@@ -485,10 +485,10 @@ static void test_rearrest_hazard(void **state)
     run_all(sim);
     double cohort = 0, again = 0;
     for (int32_t p = 0; p < sim->P.n; p++) {
-        if (sim->P.flags[p] & CC_PF_CHILD)
+        if (sim->P.rec[p].flags & CC_PF_CHILD)
             continue;
         cohort++;
-        again += sim->P.ncase[p] >= 2;
+        again += sim->P.rec[p].ncase >= 2;
     }
     assert_true(tu_metric(sim, "arrests") >= cohort);
     double a = 0.3 / 365.25, T = 2 * 365.25;

@@ -83,7 +83,7 @@ static int64_t held_for(const cc_sim *sim, int off)
     int64_t n = 0;
     for (int f = 0; f < sim->fac.n; f++)
         for (int32_t k = 0; k < sim->fac.f[f].n; k++)
-            n += sim->P.offense[sim->fac.f[f].members[k]] == off;
+            n += sim->P.rec[sim->fac.f[f].members[k]].offense == off;
     return n;
 }
 
@@ -184,7 +184,7 @@ static void test_release_common_random_numbers(void **state)
     }
     assert_int_equal(a->P.n, b->P.n);
     for (int32_t p = 0; p < a->P.n; p++)
-        assert_int_equal(a->P.state[p], b->P.state[p]);
+        assert_int_equal(a->P.rec[p].state, b->P.rec[p].state);
     cc_sim_free(a);
     cc_sim_free(b);
     cc_scenario_free(sa);
@@ -334,10 +334,10 @@ static void test_enforce_limits(void **state)
         for (int f = 0; f < sim->fac.n; f++)
             for (int32_t k = 0; k < sim->fac.f[f].n; k++) {
                 int32_t p = sim->fac.f[f].members[k];
-                if (sim->P.state[p] != CC_ST_PRETRIAL)
+                if (sim->P.rec[p].state != CC_ST_PRETRIAL)
                     continue;
-                double limit = s->offense[sim->P.offense[p]].felony ? 540 : 180;
-                assert_true(sim->day - 1 - sim->P.seg_start[p] <= limit);
+                double limit = s->offense[sim->P.rec[p].offense].felony ? 540 : 180;
+                assert_true(sim->day - 1 - sim->P.rec[p].seg_start <= limit);
             }
     }
     assert_true(tu_metric(sim, "policy_releases") > 0);
