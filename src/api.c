@@ -145,8 +145,8 @@ double carcer_scenario_memory_estimate(const carcer_scenario *sc)
 {
     /* People ever present: the initial stock plus every arrival over the
      * run (children come on top: at most one per woman, counted by the
-     * with_child share). Each person costs the columns of the person store
-     * (people.h), held in arrays that grow by doubling (so up to twice the
+     * with_child share). Each person costs a record of the person store
+     * (people.h), in an array that grows by half (counted as twice the
      * people), plus a place in the facility's and the cell's member arrays
      * and a calendar entry. Each cell costs its record and its slots in the
      * occupancy order (facility.h). The daily rows come on top. */

@@ -6,7 +6,7 @@
  * and every staff member is an agent with a pathogen state, a
  * susceptibility class (0 unvaccinated, 1 vaccinated) and a place: a cell
  * of a facility. Agent index = staff first (nstaff of them), then
- * nstaff + the engine's dense person id. State is stored struct-of-arrays.
+ * nstaff + the engine's dense person id, each a 64-byte record (dagent).
  *
  * Cells. Facility f owns cells base..base+ncells-1 (the engine's cells) and
  * three virtual ones: quarantine, isolation and the staff room. Each cell

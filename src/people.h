@@ -1,11 +1,9 @@
-/* people.h - the person store: every agent ever seen, struct-of-arrays.
+/* people.h - the person store: every agent ever seen, one record each.
  *
- * A person is a dense index (int32) into parallel arrays, so the hot loops of
- * the engine (events, deaths, transfers, policies selecting people) read only
- * the fields they need; the location fields, always used together, form one
- * small record (cc_person_loc). People are never removed: a released person
- * keeps their record (and attributes) for a possible re-arrest. About 63
- * bytes per person: 4 million records take ~250 MB.
+ * A person is a dense index (int32) into an array of 64-byte records
+ * (cc_person). People are never removed: a released person keeps their
+ * record (and attributes) for a possible re-arrest. 4 million records take
+ * 256 MB.
  *
  * Time fields are day offsets from the scenario start (day 0); day -k means
  * k days before the start (people present on day 0).
