@@ -147,6 +147,9 @@ d = json.load(open(sys.argv[1]))
 assert len(d["scenarios"]) == 3 and d["replicates"] == 3
 PY
 expect_status 2 "compare needs two scenarios" "$carcer" compare "$tmp/small.yaml" -o "$tmp/cmp2"
+expect_status 1 "compare beyond --max-memory" "$carcer" compare "$tmp/small.yaml" "$tmp/bail.yaml" \
+    -o "$tmp/cmp3" --max-memory 1K --quiet
+[ -e "$tmp/cmp3" ] && fail "a refused comparison left $tmp/cmp3"
 
 # --- an interrupted run leaves the previous results and no temporaries ---------
 cp -r "$tmp/a" "$tmp/keep"

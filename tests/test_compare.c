@@ -1,7 +1,9 @@
 /* test_compare.c - paired comparison with common random numbers.
  *
  * (1) A scenario compared with itself differs by exactly zero in every
- * metric of every replicate. (2) The paired difference of a policy (bail
+ * metric of every replicate; so does one that differs only in its costs,
+ * in every metric but the costs (it is run on its own, not from the
+ * baseline's shared days). (2) The paired difference of a policy (bail
  * 0.3 for drug_use from day 100) has a much smaller variance across
  * replicates than the unpaired difference (the alternative run with other
  * seeds): measured and asserted with a margin. With K = 30 replicates the
@@ -12,6 +14,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +107,48 @@ static void test_identical_zero(void **state)
     carcer_scenario_free(b);
 }
 
+/* The same without the shared days: a scenario that differs only in its
+ * costs is not one that differs only in policies, so it runs on its own
+ * (test_share.c); its dice are still the baseline's, and everything but
+ * the costs agrees exactly. */
+static void test_identical_but_costs_zero(void **state)
+{
+    (void)state;
+    carcer_scenario *a = load("a", "");
+    char *y = cc_asprintf(BASE, "b", "");
+    char *p = strstr(y, "rehab: 2}}");
+    assert_non_null(p);
+    p[7] = '5'; /* rehab costs 5 a day */
+    carcer_diag *d = carcer_diag_new();
+    carcer_scenario *b = NULL;
+    assert_int_equal(carcer_scenario_load_text(y, strlen(y), "b", NULL, 0, d, &b), CARCER_OK);
+    carcer_diag_free(d);
+    free(y);
+    carcer_comparison *c = compare(a, b, 7);
+    const carcer_results *ra = carcer_comparison_results(c, 0);
+    const carcer_results *rb = carcer_comparison_results(c, 1);
+    size_t n = carcer_results_metric_count(ra), costs = 0, others = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *key = carcer_results_metric_key(ra, i);
+        bool cost = strncmp(key, "cost", 4) == 0;
+        bool differs = false;
+        for (int r = 0; r < K; r++)
+            differs |= !(carcer_results_metric(ra, key, r) == carcer_results_metric(rb, key, r));
+        if (cost) {
+            costs += differs;
+        } else {
+            others++;
+            if (differs)
+                fail_msg("%s differs between scenarios that differ only in costs", key);
+        }
+    }
+    assert_true(others > 20);
+    assert_true(costs > 0); /* the costs did change: the runs were not shared */
+    carcer_comparison_free(c);
+    carcer_scenario_free(a);
+    carcer_scenario_free(b);
+}
+
 static double variance(const double *x, int n)
 {
     double m = 0, v = 0;
@@ -144,6 +189,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identical_zero),
+        cmocka_unit_test(test_identical_but_costs_zero),
         cmocka_unit_test(test_paired_variance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,7 +61,7 @@ static const char usage_text[] =
     "                  [--max-memory BYTES|NNNM|NNG]\n"
     "                  [--set key.path=value ...] [--quiet]\n"
     "       carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]\n"
-    "                      [--threads T] [--quiet]\n"
+    "                      [--threads T] [--max-memory BYTES|NNNM|NNG] [--quiet]\n"
     "       carcer check SCENARIO [--set key.path=value ...] [--max-memory BYTES|NNNM|NNG]\n"
     "       carcer report DIR [-o FILE.html]\n"
     "       carcer schema\n"
@@ -159,13 +159,19 @@ static double memory_available(void)
     return pages > 0 && size > 0 ? (double)pages * (double)size : 0;
 }
 
-/* The memory a run of sc needs (replicates running at once times one
- * replicate's estimate), printed on stderr when `show`; refuses with a
- * message (returns EXIT_INPUT) when it exceeds --max-memory or, without it,
- * the memory available. */
-static int memory_check(const carcer_scenario *sc, const cli *c, int show)
+/* The memory a run of sc[0..n) needs (replicates running at once times one
+ * replicate's estimate; in a comparison a replicate holds the baseline's
+ * state and one alternative's at a time), printed on stderr when `show`;
+ * refuses with a message (returns EXIT_INPUT) when it exceeds --max-memory
+ * or, without it, the memory available. */
+static int memory_check_set(carcer_scenario *const *sc, int n, const cli *c, int show)
 {
-    double one = carcer_scenario_memory_estimate(sc);
+    double one = carcer_scenario_memory_estimate(sc[0]), alt = 0;
+    for (int i = 1; i < n; i++) {
+        double e = carcer_scenario_memory_estimate(sc[i]);
+        alt = e > alt ? e : alt;
+    }
+    one += alt;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     double at_once = c->threads > 0 ? (double)c->threads : (double)(cpus > 0 ? cpus : 1);
     if (c->replicates > 0 && (double)c->replicates < at_once)
@@ -184,6 +190,11 @@ static int memory_check(const carcer_scenario *sc, const cli *c, int show)
         return EXIT_INPUT;
     }
     return 0;
+}
+
+static int memory_check(carcer_scenario *sc, const cli *c, int show)
+{
+    return memory_check_set(&sc, 1, c, show);
 }
 
 /* Options shared by the commands; positional arguments collected. */
@@ -465,6 +476,8 @@ static int cmd_compare(int argc, char **argv)
         print_diag(diag);
         goto done;
     }
+    if ((status = memory_check_set(sc, npos, &c, 0)) != 0)
+        goto done;
     progress_state ps = {0, -1};
     carcer_run_options opt = run_options(&c, &ps);
     carcer_status st =
