@@ -148,8 +148,16 @@ CARCER_API double carcer_results_metric(const carcer_results *res, const char *k
 /* ---- report ------------------------------------------------------------------ */
 
 /* One self-contained HTML file (inline SVG charts, no script, printable)
- * from the output folder of a run: key figures, people in custody by state,
- * occupancy by facility, infections, person-years by offense and poverty. */
+ * at out_path (NULL: dir/report.html), written through a temporary renamed
+ * into place. From the output folder of a run (dir/summary.json): key
+ * figures, people in custody by state, occupancy by facility, infections,
+ * person-years by offense and poverty. From the output folder of a
+ * comparison (dir/compare.json and no summary.json): every scenario's key
+ * figures and each alternative's paired difference from the baseline, with
+ * 5-95% intervals, and a chart per headline metric. CARCER_INPUT, with
+ * nothing written, when dir holds neither file or compare.json is not JSON
+ * of the shape carcer_comparison_write gives it (each problem recorded in
+ * diag with its key path and position). */
 CARCER_API carcer_status carcer_report_write(const char *dir, const char *out_path,
                                              carcer_diag *diag);
 

@@ -73,8 +73,8 @@ static const char usage_text[] =
     "compare run every scenario with the same seed and replicates (common random\n"
     "        numbers) and write compare.csv and compare.json into DIR (default: out)\n"
     "check   validate SCENARIO and print it with every default filled in\n"
-    "report  one self-contained HTML page from the results in DIR\n"
-    "        (default: DIR/report.html)\n"
+    "report  one self-contained HTML page from the results of `run` or `compare`\n"
+    "        in DIR (default: DIR/report.html)\n"
     "schema  print the scenario reference (Markdown)\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -541,7 +541,7 @@ static int cmd_report(int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc; /* -1: --help was shown */
     if (npos != 1)
-        return usage_error("report needs the output folder of a run%s", "");
+        return usage_error("report needs the output folder of a run or a comparison%s", "");
     size_t n = strlen(pos[0]) + 16;
     char *def = malloc(n);
     if (!def)
