@@ -146,6 +146,13 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert len(d["scenarios"]) == 3 and d["replicates"] == 3
 PY
+expect_status 0 "report of a comparison" "$carcer" report "$tmp/cmp" --quiet
+[ -s "$tmp/cmp/report.html" ] || fail "report of a comparison did not write report.html"
+grep -q 'small with bail' "$tmp/cmp/report.html" || fail "comparison report lacks the alternative"
+grep -qi '<script\|<link\|src="http\|href="http' "$tmp/cmp/report.html" && fail "comparison report is not self-contained"
+mkdir "$tmp/empty"
+expect_status 1 "report of a folder with neither summary.json nor compare.json" "$carcer" report "$tmp/empty"
+grep -q 'summary.json.*compare.json' "$tmp/stderr" || fail "report of an empty folder does not name both files"
 expect_status 2 "compare needs two scenarios" "$carcer" compare "$tmp/small.yaml" -o "$tmp/cmp2"
 expect_status 1 "compare beyond --max-memory" "$carcer" compare "$tmp/small.yaml" "$tmp/bail.yaml" \
     -o "$tmp/cmp3" --max-memory 1K --quiet
