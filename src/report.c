@@ -225,7 +225,14 @@ static void html_text(cc_buf *b, const char *s)
             cc_buf_printf(b, "&quot;");
             break;
         default:
-            cc_buf_append(b, s, 1);
+            /* control characters are not allowed in HTML text: shown as
+             * the replacement character */
+            if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
+                cc_buf_printf(b, "\xEF\xBF\xBD");
+            else if (*s == 0x7F)
+                cc_buf_printf(b, "\xEF\xBF\xBD");
+            else
+                cc_buf_append(b, s, 1);
         }
     }
 }

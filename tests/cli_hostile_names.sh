@@ -69,6 +69,9 @@ for d in (out, cmp):
                 print(f"{p}: a facility name became markup"); bad += 1
             if "<script>alert('name')" in text:
                 print(f"{p}: the scenario name became markup"); bad += 1
+            ctl = [c for c in text if (ord(c) < 0x20 and c not in '\t\n\r') or ord(c) == 0x7F]
+            if ctl:
+                print(f"{p}: control characters in the page: {ctl!r}"); bad += 1
             class P(html.parser.HTMLParser):
                 pass
             P().feed(text)
