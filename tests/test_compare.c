@@ -53,14 +53,7 @@ static const char *const BASE =
 static carcer_scenario *load(const char *name, const char *policies)
 {
     char *y = cc_asprintf(BASE, name, policies);
-    carcer_diag *d = carcer_diag_new();
-    carcer_scenario *sc = NULL;
-    if (carcer_scenario_load_text(y, strlen(y), name, NULL, 0, d, &sc) != CARCER_OK) {
-        for (int i = 0; i < carcer_diag_count(d); i++)
-            print_error("%s\n", carcer_diag_message(d, i));
-        fail_msg("scenario did not load");
-    }
-    carcer_diag_free(d);
+    carcer_scenario *sc = tu_load_public(y, name);
     free(y);
     return sc;
 }
@@ -119,10 +112,7 @@ static void test_identical_but_costs_zero(void **state)
     char *p = strstr(y, "rehab: 2}}");
     assert_non_null(p);
     p[7] = '5'; /* rehab costs 5 a day */
-    carcer_diag *d = carcer_diag_new();
-    carcer_scenario *b = NULL;
-    assert_int_equal(carcer_scenario_load_text(y, strlen(y), "b", NULL, 0, d, &b), CARCER_OK);
-    carcer_diag_free(d);
+    carcer_scenario *b = tu_load_public(y, "b");
     free(y);
     carcer_comparison *c = compare(a, b, 7);
     const carcer_results *ra = carcer_comparison_results(c, 0);

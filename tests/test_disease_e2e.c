@@ -345,21 +345,9 @@ static void late_source_dormant(void **state)
         sc[k] = tu_load(txt[k]);
         run[k] = tu_sim_run(sc[k], 1);
     }
-    size_t nrows = (size_t)sc[0]->days * (size_t)(sc[0]->nfacilities + 1);
-    assert_memory_equal(cc_sim_rows(run[0]), cc_sim_rows(run[1]), nrows * sizeof(cc_ts_row));
-    cc_metrics m0 = {0}, m1 = {0};
-    assert_int_equal(cc_sim_metrics(run[0], &m0), 0);
-    assert_int_equal(cc_sim_metrics(run[1], &m1), 0);
-    assert_int_equal(m0.n, m1.n);
-    for (size_t i = 0; i < m0.n; i++) {
-        assert_string_equal(m0.m[i].key, m1.m[i].key);
-        if (!(m0.m[i].value == m1.m[i].value || (isnan(m0.m[i].value) && isnan(m1.m[i].value))))
-            fail_msg("%s: %g dormant, %g awake", m0.m[i].key, m0.m[i].value, m1.m[i].value);
-    }
+    tu_assert_same_run(run[0], run[1], "dormant against awake");
     assert_true(tu_metric(run[0], "infections.imported") > 0);
     assert_true(tu_metric(run[0], "disease.tests_positive") > 0);
-    cc_metrics_free(&m0);
-    cc_metrics_free(&m1);
     for (int k = 0; k < 2; k++) {
         cc_sim_free(run[k]);
         cc_scenario_free(sc[k]);
@@ -409,20 +397,7 @@ static void tracking_from_a_day(void **state)
     cc_sim_free(probe);
     for (int k = 0; k < 2; k++)
         run[k] = tu_sim_run(sc[k], 2);
-    size_t nrows = (size_t)sc[0]->days * (size_t)(sc[0]->nfacilities + 1);
-    assert_memory_equal(cc_sim_rows(run[0]), cc_sim_rows(run[1]), nrows * sizeof(cc_ts_row));
-    cc_metrics m0 = {0}, m1 = {0};
-    assert_int_equal(cc_sim_metrics(run[0], &m0), 0);
-    assert_int_equal(cc_sim_metrics(run[1], &m1), 0);
-    assert_int_equal(m0.n, m1.n);
-    for (size_t i = 0; i < m0.n; i++) {
-        assert_string_equal(m0.m[i].key, m1.m[i].key);
-        if (!(m0.m[i].value == m1.m[i].value || (isnan(m0.m[i].value) && isnan(m1.m[i].value))))
-            fail_msg("%s: %g tracked from day 59, %g from day 0", m0.m[i].key, m0.m[i].value,
-                     m1.m[i].value);
-    }
-    cc_metrics_free(&m0);
-    cc_metrics_free(&m1);
+    tu_assert_same_run(run[0], run[1], "tracked from day 59 against day 0");
     /* what the comparison shows is not trivial: an epidemic, deaths, and
      * people quarantined at intake */
     assert_true(tu_metric(run[0], "infections.detainees") > 100);
@@ -431,6 +406,7 @@ static void tracking_from_a_day(void **state)
     assert_true(tu_metric(run[0], "attack_rate.CC1.detainees") > 0);
     assert_true(tu_metric(run[0], "disease.vaccinations") > 100);
     /* a copy made before, on or after the tracking day runs on alike */
+    size_t nrows = (size_t)sc[0]->days * (size_t)(sc[0]->nfacilities + 1);
     const int32_t days[] = {30, 59, 60, 130};
     for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
         cc_sim *sim = tu_sim_start(sc[0], 2), *copy = NULL;

@@ -59,14 +59,7 @@ static const char *const SCENARIO =
 static carcer_scenario *load(const char *name, const char *policies)
 {
     char *y = cc_asprintf(SCENARIO, name, policies);
-    carcer_diag *d = carcer_diag_new();
-    carcer_scenario *sc = NULL;
-    if (carcer_scenario_load_text(y, strlen(y), "test.yaml", NULL, 0, d, &sc) != CARCER_OK) {
-        for (int i = 0; i < carcer_diag_count(d); i++)
-            print_error("%s\n", carcer_diag_message(d, i));
-        fail_msg("scenario did not load");
-    }
-    carcer_diag_free(d);
+    carcer_scenario *sc = tu_load_public(y, "test.yaml");
     free(y);
     return sc;
 }

@@ -78,29 +78,6 @@ static cc_scenario *load(const char *name, int arrests, const char *policies)
     return s;
 }
 
-/* Every recorded row and every metric of a and b agree exactly. */
-static void assert_same_run(const cc_sim *a, const cc_sim *b, const char *what)
-{
-    const cc_scenario *s = a->s;
-    assert_int_equal(a->day, b->day);
-    size_t nrows = (size_t)a->day * (size_t)(s->nfacilities + 1);
-    if (memcmp(cc_sim_rows(a), cc_sim_rows(b), nrows * sizeof(cc_ts_row)) != 0)
-        fail_msg("%s: the recorded rows differ", what);
-    cc_metrics ma = {0}, mb = {0};
-    assert_int_equal(cc_sim_metrics(a, &ma), 0);
-    assert_int_equal(cc_sim_metrics(b, &mb), 0);
-    assert_int_equal(ma.n, mb.n);
-    for (size_t i = 0; i < ma.n; i++) {
-        assert_string_equal(ma.m[i].key, mb.m[i].key);
-        if (!(ma.m[i].value == mb.m[i].value) &&
-            !(isnan(ma.m[i].value) && isnan(mb.m[i].value)))
-            fail_msg("%s: %s is %.17g, not %.17g", what, ma.m[i].key, mb.m[i].value,
-                     ma.m[i].value);
-    }
-    cc_metrics_free(&ma);
-    cc_metrics_free(&mb);
-}
-
 static void run_to(cc_sim *sim, int32_t day)
 {
     cc_diag d;
@@ -127,7 +104,7 @@ static void test_clone_any_day(void **state)
         run_to(copy, s->days);
         char what[64];
         snprintf(what, sizeof what, "copied on day %d", (int)days[k]);
-        assert_same_run(whole, copy, what);
+        tu_assert_same_run(whole, copy, what);
         cc_sim_free(copy);
     }
     cc_sim_free(whole);
@@ -180,7 +157,7 @@ static void test_clone_for_policies(void **state)
         run_to(copy, alt->days);
         char what[64];
         snprintf(what, sizeof what, "alternative %zu parting on day %d", k, (int)day);
-        assert_same_run(own, copy, what);
+        tu_assert_same_run(own, copy, what);
         cc_sim_free(copy);
         cc_sim_free(sim);
         cc_sim_free(own);
@@ -192,11 +169,7 @@ static void test_clone_for_policies(void **state)
 static carcer_scenario *load_public(const char *name, int arrests, const char *policies)
 {
     char *y = cc_asprintf(BASE, name, arrests, policies);
-    carcer_diag *d = carcer_diag_new();
-    carcer_scenario *sc = NULL;
-    if (carcer_scenario_load_text(y, strlen(y), name, NULL, 0, d, &sc) != CARCER_OK)
-        fail_msg("%s did not load: %s", name, carcer_diag_message(d, 0));
-    carcer_diag_free(d);
+    carcer_scenario *sc = tu_load_public(y, name);
     free(y);
     return sc;
 }

@@ -2,15 +2,19 @@
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <carcer/carcer.h>
 #include <cmocka.h>
 
+#include "metrics.h"
 #include "sim.h"
+#include "sim_internal.h"
 #include "util.h"
 
 char *tu_read_file(const char *path, size_t *len)
@@ -77,6 +81,41 @@ char *tu_tmpdir(void)
         fail_msg("mkdtemp failed");
     }
     return p;
+}
+
+carcer_scenario *tu_load_public(const char *yaml, const char *name)
+{
+    carcer_diag *d = carcer_diag_new();
+    carcer_scenario *sc = NULL;
+    if (carcer_scenario_load_text(yaml, strlen(yaml), name, NULL, 0, d, &sc) != CARCER_OK) {
+        for (int i = 0; i < carcer_diag_count(d); i++)
+            print_error("%s\n", carcer_diag_message(d, i));
+        fail_msg("%s did not load", name);
+    }
+    carcer_diag_free(d);
+    return sc;
+}
+
+void tu_assert_same_run(const cc_sim *a, const cc_sim *b, const char *what)
+{
+    int32_t days = cc_sim_day(a);
+    assert_int_equal(days, cc_sim_day(b));
+    const cc_scenario *s = a->s;
+    size_t nrows = (size_t)days * (size_t)(s->nfacilities + 1);
+    if (memcmp(cc_sim_rows(a), cc_sim_rows(b), nrows * sizeof(cc_ts_row)) != 0)
+        fail_msg("%s: the recorded rows differ", what);
+    cc_metrics ma = {0}, mb = {0};
+    assert_int_equal(cc_sim_metrics(a, &ma), 0);
+    assert_int_equal(cc_sim_metrics(b, &mb), 0);
+    assert_int_equal(ma.n, mb.n);
+    for (size_t i = 0; i < ma.n; i++) {
+        assert_string_equal(ma.m[i].key, mb.m[i].key);
+        double x = ma.m[i].value, y = mb.m[i].value;
+        if (!(x == y) && !(isnan(x) && isnan(y)))
+            fail_msg("%s: %s is %.17g, not %.17g", what, ma.m[i].key, y, x);
+    }
+    cc_metrics_free(&ma);
+    cc_metrics_free(&mb);
 }
 
 cc_sim *tu_sim_start(const cc_scenario *s, uint32_t replicate)
