@@ -1416,12 +1416,6 @@ static void enter_agent(cc_disease *d, int64_t person, cc_stream_id who, int fac
     d->ag[a].fac_of = facility;
     d->ag[a].home = cell >= 0 && cell < f->ncells ? cell : 0;
     d->ag[a].place = -1;
-    if (catch_up)
-        ;
-    else if (child)
-        f->child_entries++;
-    else
-        f->entries++;
     const cc_disease_spec *sp = d->spec;
 
     /* where the person stays: intake quarantine, or the assigned cell */
@@ -1501,12 +1495,13 @@ void cc_disease_enter(cc_disease *d, int64_t person, cc_stream_id who, int facil
 {
     if (!valid_entry(d, person, facility))
         return;
+    /* people who came in, for the attack rates */
+    if (child)
+        d->fac[facility].child_entries++;
+    else
+        d->fac[facility].entries++;
     if (d->untracked) { /* counted only (see "Tracking from a day") */
         d->counted = true;
-        if (child)
-            d->fac[facility].child_entries++;
-        else
-            d->fac[facility].entries++;
         d->fac_state[(size_t)facility * (size_t)d->pg->nstates + (size_t)d->pg->susceptible]++;
         return;
     }

@@ -1455,6 +1455,25 @@ static double measure(const cc_sim *sim, const struct cc_policy *p, int32_t day)
     return r->capacity > 0 ? pop / r->capacity : pop > 0 ? HUGE_VAL : 0.0;
 }
 
+/* The first day a dated policy is in force (day 0 when its `at` lies
+ * before the start). */
+static int32_t first_day(const struct cc_policy *p) { return p->at > 0 ? p->at : 0; }
+
+/* A dated policy is in force on `day` (whether it has started is the
+ * run's state). */
+static bool dated_in_force(const struct cc_policy *p, int32_t day)
+{
+    return day >= first_day(p) && day < p->until;
+}
+
+/* Yesterday's measure of a trigger checked on `day`, or NaN when it is
+ * not checked that day (day 0 has no yesterday; from `until` on it is out
+ * of force). */
+static double trigger_measure(const cc_sim *sim, const struct cc_policy *p, int32_t day)
+{
+    return day == 0 || day >= p->until ? NAN : measure(sim, p, day);
+}
+
 static bool pardon_day(const cc_scenario *s, const struct cc_policy *p, int32_t day)
 {
     char iso[11];
@@ -1512,16 +1531,15 @@ int cc_policy_apply(cc_sim *sim, int32_t day, cc_diag *diag)
             changed = true;
         }
         if (p->trigger == CC_TRIG_DATE) {
-            int32_t first = p->at > 0 ? p->at : 0;
-            if (!r->started && day >= first && day < p->until) {
+            if (!r->started && dated_in_force(p, day)) {
                 r->started = r->active = starts[i] = changed = true;
                 r->ends = p->until;
             }
             continue;
         }
-        if (day == 0 || day >= p->until)
-            continue; /* no yesterday on day 0 */
-        double v = measure(sim, p, day);
+        double v = trigger_measure(sim, p, day);
+        if (isnan(v))
+            continue;
         if (!r->armed && v < p->rearm_below)
             r->armed = true;
         if (r->armed && v > p->above &&
@@ -1617,7 +1635,7 @@ int32_t cc_policy_first_health_day(const cc_scenario *s)
         const struct cc_policy *p = &s->policies[i];
         if (p->lever != CC_LV_HEALTH)
             continue;
-        int32_t day = p->trigger == CC_TRIG_DATE ? (p->at > 0 ? p->at : 0) : 0;
+        int32_t day = p->trigger == CC_TRIG_DATE ? first_day(p) : 0;
         if (day < first)
             first = day;
     }
@@ -1630,14 +1648,9 @@ bool cc_policy_acts_on(const cc_sim *sim, const cc_scenario *s, int32_t day)
      * every trigger armed, none fired */
     for (int i = 0; i < s->npolicies; i++) {
         const struct cc_policy *p = &s->policies[i];
-        if (day >= p->until)
-            continue;
-        if (p->trigger == CC_TRIG_DATE) {
-            if (day >= (p->at > 0 ? p->at : 0))
-                return true;
-        } else if (day > 0 && measure(sim, p, day) > p->above) {
+        if (p->trigger == CC_TRIG_DATE ? dated_in_force(p, day)
+                                       : trigger_measure(sim, p, day) > p->above)
             return true;
-        }
     }
     return false;
 }
