@@ -34,7 +34,11 @@ enum cc_rng_kind {
     CC_RK_FACILITY = 5,       /* w0 low 24 bits: facility, w1: day */
     CC_RK_CELL = 6,           /* w0 low 24 bits: facility, w1: cell; w2 carries the day */
     CC_RK_STAFF = 7,          /* w0 low 24 bits: facility, w1: staff index */
-    CC_RK_POLICY = 8          /* w0 low 24 bits: policy index, w1: day */
+    CC_RK_POLICY = 8,         /* w0 low 24 bits: policy index, w1: day */
+    CC_RK_INPUTS = 9,         /* w0 low 24 bits: uncertain input index, w1: replicate
+                               * (the draw of a replicate's inputs: prior.c) */
+    CC_RK_CALIBRATE = 10      /* w0 low 24 bits: generation, w1: particle; w2 low 24
+                               * bits: attempt (proposals of calibrate) */
 };
 
 /* Purposes, in the top 8 bits of w2 (low 24 bits: a sequence or day). */
