@@ -27,6 +27,8 @@
 #include "util.h"
 
 #include "api_internal.h"
+#include "draws.h"
+#include "prior.h"
 
 const char *carcer_status_text(carcer_status st)
 {
@@ -194,6 +196,7 @@ void carcer_results_free(carcer_results *res)
     free(res->metrics);
     free(res->ts);
     free(res->resolved);
+    free(res->inputs);
     free(res);
 }
 
@@ -281,8 +284,37 @@ static int run_rest(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc
  * keyed to people, cells and days, not drawn in sequence), so its results
  * are the same, without computing the common days twice. Results go to
  * res[j]->metrics[r] (and ts). 0, 1 interrupted, -1 error. */
+static int run_set_replicate(const cc_scenario *const *s, int n, const bool *share,
+                             uint64_t seed, int r, run_shared *sh, carcer_results **res,
+                             cc_diag *diag);
+
+/* Replicate r of the scenarios s[0..n): with uncertain inputs, each runs as
+ * its scenario loaded again with the replicate's input values (draws.h), the
+ * same values for every scenario. */
 static int run_replicate(const cc_scenario *const *s, int n, const bool *share, uint64_t seed,
                          int r, run_shared *sh, carcer_results **res, cc_diag *diag)
+{
+    if (!res[0]->inputs)
+        return run_set_replicate(s, n, share, seed, r, sh, res, diag);
+    const double *values = res[0]->inputs + (size_t)r * (size_t)res[0]->ninputs;
+    cc_scenario **inst = calloc((size_t)n, sizeof *inst);
+    int rc = inst ? 0 : -1;
+    for (int j = 0; j < n && rc == 0; j++)
+        rc = cc_inputs_instantiate(s[j], values, diag, &inst[j]);
+    if (rc == 0)
+        rc = run_set_replicate((const cc_scenario *const *)inst, n, share, seed, r, sh, res,
+                               diag);
+    else if (!inst)
+        cc_diag_add(diag, s[0]->file, 0, 0, NULL, NULL, "out of memory");
+    for (int j = 0; inst && j < n; j++)
+        cc_scenario_free(inst[j]);
+    free(inst);
+    return rc;
+}
+
+static int run_set_replicate(const cc_scenario *const *s, int n, const bool *share,
+                             uint64_t seed, int r, run_shared *sh, carcer_results **res,
+                             cc_diag *diag)
 {
     int rc = 0;
     bool *pending = calloc((size_t)n, sizeof *pending);
@@ -382,6 +414,23 @@ carcer_status cc_run_set(const cc_scenario *const *s, int n, const carcer_run_op
         }
         share[j] = same == 1;
         total += (long)k * s[j]->days;
+    }
+    /* uncertain inputs: every scenario's replicate r takes the values of the
+     * baseline's draw r */
+    for (int j = 0; j < n; j++) {
+        carcer_status bad = CARCER_OK;
+        if (j > 0 && cc_draws_check_same(s[0], s[j], diag ? &diag->d : NULL) != 0)
+            bad = CARCER_INPUT;
+        else if (cc_draws_make(s[0], seed, k, &out[j]->inputs, &out[j]->ninputs, diag ? &diag->d : NULL) != 0)
+            bad = CARCER_NOMEM;
+        if (bad != CARCER_OK) {
+            for (int i = 0; i < n; i++) {
+                carcer_results_free(out[i]);
+                out[i] = NULL;
+            }
+            free(share);
+            return bad;
+        }
     }
 
     run_shared sh = {&opt, 0, total, k > 1};
@@ -493,7 +542,7 @@ carcer_status carcer_results_write(const carcer_results *res, const char *dir,
             failed_name = "summary.json";
     }
     if (st == CARCER_OK && !failed_name && multi) {
-        reps = cc_output_replicates_csv(res->metrics, res->k);
+        reps = cc_output_replicates_inputs_csv(res->metrics, res->k, s, res->inputs);
         if (!reps)
             st = CARCER_NOMEM;
         else if (cc_outset_stage(&o, "replicates.csv", reps, strlen(reps)) != 0)

@@ -25,6 +25,8 @@ struct carcer_results {
     int k;
     cc_metrics *metrics; /* [k] */
     char **ts;           /* [k] CSV rows of each replicate, or NULL */
+    int ninputs;         /* uncertain inputs of the scenario (draws.h) */
+    double *inputs;      /* [k][ninputs] their values in each replicate, or NULL */
 };
 
 /* Run replicates 0..k-1 of scenarios s[0..n) with one seed (the options',

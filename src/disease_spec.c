@@ -7,6 +7,7 @@
  * measures left out are off.
  */
 #include "disease_spec.h"
+#include "prior.h"
 
 #include <libfyaml.h>
 #include <math.h>
@@ -207,7 +208,8 @@ static void read_schedule(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
     free(out->value);
     memset(out, 0, sizeof *out);
     int cnt = 1;
-    if (!fy_node_is_scalar(n)) {
+    bool one = fy_node_is_scalar(n) || cc_prior_node(n);
+    if (!one) {
         if (!fy_node_is_sequence(n) || fy_node_sequence_item_count(n) < 1) {
             cc_yaml_error(ctx, n, "write a number or [{from: 2021-01-01, value: 0.001}, ...]",
                           "expected a number or a list of dated values, got %s",
@@ -228,7 +230,7 @@ static void read_schedule(cc_yctx *ctx, struct fy_node *n, const cc_scenario *s,
         return;
     }
     out->n = cnt;
-    if (fy_node_is_scalar(n)) {
+    if (one) {
         cc_yaml_real(ctx, n, lo, hi, &out->value[0]);
         return;
     }

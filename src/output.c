@@ -1,6 +1,8 @@
 /* output.c - the files a run writes (see output.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"
+#include "draws.h"
+#include "prior.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -206,16 +208,21 @@ static int put(struct fy_document *doc, struct fy_node *root, const char *key,
 }
 
 /* {mean, sd, q05, q50, q95} of one metric over the replicates */
-static struct fy_node *distribution(struct fy_document *doc, double *x, int k)
+/* {mean, sd, q05, q50, q95} of one metric over the replicates, and with
+ * uncertain inputs (paired replicates: draws.h) sd_inputs and sd_chance */
+static struct fy_node *distribution(struct fy_document *doc, double *x, int k, bool split)
 {
+    double sdi = NAN, sdc = NAN;
+    if (split)
+        cc_variance_split(x, k, &sdi, &sdc);
     gsl_sort(x, 1, (size_t)k);
     struct fy_node *m = fy_node_create_mapping(doc);
-    const char *names[5] = {"mean", "sd", "q05", "q50", "q95"};
-    double v[5] = {gsl_stats_mean(x, 1, (size_t)k), gsl_stats_sd(x, 1, (size_t)k),
+    const char *names[7] = {"mean", "sd", "q05", "q50", "q95", "sd_inputs", "sd_chance"};
+    double v[7] = {gsl_stats_mean(x, 1, (size_t)k), gsl_stats_sd(x, 1, (size_t)k),
                    gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.05),
                    gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.50),
-                   gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.95)};
-    for (int i = 0; i < 5; i++)
+                   gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.95), sdi, sdc};
+    for (int i = 0; i < (split ? 7 : 5); i++)
         fy_node_mapping_append(m, scalar(doc, names[i]), number(doc, v[i]));
     return m;
 }
@@ -253,7 +260,7 @@ char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metri
                          : cc_metrics_find(&reps[r], key);
             x[r] = j >= 0 ? reps[r].m[j].value : NAN;
         }
-        bad |= put(doc, root, key, distribution(doc, x, k));
+        bad |= put(doc, root, key, distribution(doc, x, k, cc_inputs_count(s) > 0));
     }
     free(x);
     char *text = bad ? NULL
@@ -279,8 +286,21 @@ char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metri
 
 char *cc_output_replicates_csv(const cc_metrics *reps, int k)
 {
+    return cc_output_replicates_inputs_csv(reps, k, NULL, NULL);
+}
+
+char *cc_output_replicates_inputs_csv(const cc_metrics *reps, int k, const cc_scenario *s,
+                                      const double *inputs)
+{
     cc_buf b = {0};
+    int ni = inputs ? cc_inputs_count(s) : 0;
     cc_buf_printf(&b, "replicate");
+    for (int j = 0; j < ni; j++) {
+        char *name = cc_asprintf("input:%s", cc_inputs_get(s, j)->path);
+        cc_buf_append(&b, ",", 1);
+        cc_output_csv_field(&b, name ? name : "input");
+        free(name);
+    }
     for (size_t i = 0; i < reps[0].n; i++) {
         cc_buf_append(&b, ",", 1);
         cc_output_csv_field(&b, reps[0].m[i].key); /* keys may hold facility names */
@@ -288,6 +308,11 @@ char *cc_output_replicates_csv(const cc_metrics *reps, int k)
     cc_buf_printf(&b, "\n");
     for (int r = 0; r < k; r++) {
         cc_buf_printf(&b, "%d", r);
+        for (int j = 0; j < ni; j++) {
+            char v[40];
+            cc_yaml_format_real(v, inputs[(size_t)r * (size_t)ni + (size_t)j], 1);
+            cc_buf_printf(&b, ",%s", v);
+        }
         for (size_t i = 0; i < reps[0].n; i++) {
             long j = (i < reps[r].n && strcmp(reps[r].m[i].key, reps[0].m[i].key) == 0)
                          ? (long)i

@@ -31,6 +31,10 @@ char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metri
 
 /* replicates.csv text: one row of scalars per replicate. */
 char *cc_output_replicates_csv(const cc_metrics *reps, int k);
+/* The same with the values of the uncertain inputs of s in each replicate
+ * (inputs: [k][n], may be NULL) first, as columns `input:<key path>`. */
+char *cc_output_replicates_inputs_csv(const cc_metrics *reps, int k, const cc_scenario *s,
+                                      const double *inputs);
 
 /* A JSON/YAML document node for a double: integers print without a
  * fraction, others with the shortest text that reads back the same value. */

@@ -15,6 +15,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "policy.h"
+#include "prior.h"
 
 #include <limits.h>
 #include <math.h>
@@ -302,7 +303,7 @@ static void selection_defaults(const cc_scenario *s, cc_selection *sel)
 
 static void parse_bail(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, struct cc_policy *p)
 {
-    if (fy_node_is_scalar(n)) {
+    if (fy_node_is_scalar(n) || cc_prior_node(n)) {
         if (cc_yaml_real(ctx, n, 0, 1, &p->bail_default) == 0) {
             p->has_bail_default = true;
             for (int i = 0; i < s->noffenses; i++) {

@@ -17,6 +17,7 @@
 #include "disease_spec.h"
 #include "embedded.h"
 #include "include.h"
+#include "prior.h"
 #include "schema.h"
 
 #ifndef CARCER_VERSION
@@ -330,6 +331,33 @@ int cc_scenario_check_root(cc_yctx *ctx, cc_diag *diag, const char *name, struct
     return cc_yctx_errors(ctx) == before ? 0 : -1;
 }
 
+/* The schema's walk of a whole (merged) document into s, then the checks
+ * that need every key. */
+static void parse_tree(cc_yctx *ctx, struct fy_document *doc, cc_scenario *s)
+{
+    cc_yaml_parse_block(ctx, cc_schema_top(), fy_document_root(doc), s);
+    cc_yctx_finish(ctx);
+    if (cc_yctx_errors(ctx) == 0)
+        check_sizes(ctx, fy_document_root(doc), s);
+}
+
+/* The end of a load: sort the messages, hand out s or free it. */
+static int finish_load(cc_diag *diag, cc_diag *local, int before, cc_scenario *s,
+                       cc_scenario **out)
+{
+    int failed = diag->count != before || !s;
+    if (diag != local)
+        cc_diag_sort(diag);
+    else
+        cc_diag_clear(local);
+    if (failed) {
+        cc_scenario_free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
 int cc_scenario_load_text(const char *text, size_t len, const char *name,
                           const char *const *sets, int nsets, cc_diag *diag, cc_scenario **out)
 {
@@ -347,12 +375,15 @@ int cc_scenario_load_text(const char *text, size_t len, const char *name,
     struct fy_document *doc = NULL;
     cc_yctx *ctx = NULL;
     cc_incl *incl = NULL;
-    if (!s || !scratch) {
+    /* libfyaml's nodes point into the texts they were built from: the load
+     * reads its own copies, which a scenario with uncertain inputs keeps */
+    cc_texts *texts = cc_texts_copy(text, len, sets, nsets);
+    if (!s || !scratch || !texts) {
         cc_diag_add(diag, name, 0, 0, NULL, NULL, "out of memory");
         goto done;
     }
     copy_name(s->file, sizeof s->file, name);
-    doc = cc_scenario_parse_text(text, len, name, diag);
+    doc = cc_scenario_parse_text(texts->text, len, name, diag);
     if (!doc)
         goto done;
     ctx = cc_yctx_create(diag, name, doc, scratch, s);
@@ -370,11 +401,12 @@ int cc_scenario_load_text(const char *text, size_t len, const char *name,
         cc_yctx_set_includes(ctx, incl, work);
     }
     for (int i = 0; i < nsets; i++)
-        apply_set(ctx, diag, work, sets[i], i + 1);
-    cc_yaml_parse_block(ctx, cc_schema_top(), fy_document_root(work), s);
-    cc_yctx_finish(ctx);
-    if (cc_yctx_errors(ctx) == 0)
-        check_sizes(ctx, fy_document_root(work), s);
+        apply_set(ctx, diag, work, texts->sets[i], i + 1);
+    parse_tree(ctx, work, s);
+    /* uncertain inputs: the document and the context are kept for the
+     * loads of replicates' scenarios (prior.c) */
+    if (diag->count == before && cc_inputs_keep(s, ctx, doc, work, scratch, incl, texts) == 1)
+        return finish_load(diag, &local, before, s, out);
 done:
     cc_yctx_free(ctx);
     cc_include_free(incl);
@@ -382,17 +414,30 @@ done:
         fy_document_destroy(doc);
     if (scratch)
         fy_diag_destroy(scratch);
-    int failed = diag->count != before || !s;
-    if (diag != &local)
-        cc_diag_sort(diag);
-    else
-        cc_diag_clear(&local);
-    if (failed) {
-        cc_scenario_free(s);
-        return -1;
+    cc_texts_free(texts);
+    return finish_load(diag, &local, before, s, out);
+}
+
+int cc_scenario_reload(cc_yctx *ctx, const char *file, struct fy_document *doc,
+                       const cc_inputs *inputs, const double *values, cc_diag *diag,
+                       cc_scenario **out)
+{
+    *out = NULL;
+    int before = diag ? diag->count : 0;
+    cc_diag local;
+    if (!diag) {
+        cc_diag_init(&local);
+        diag = &local;
     }
-    *out = s;
-    return 0;
+    cc_scenario *s = calloc(1, sizeof *s);
+    if (!s) {
+        cc_diag_add(diag, file, 0, 0, NULL, NULL, "out of memory");
+        return finish_load(diag, &local, before, s, out);
+    }
+    copy_name(s->file, sizeof s->file, file);
+    cc_yctx_rebind(ctx, diag, s->file, s, inputs, values);
+    parse_tree(ctx, doc, s);
+    return finish_load(diag, &local, before, s, out);
 }
 
 int cc_scenario_load_file(const char *path, const char *const *sets, int nsets, cc_diag *diag,
@@ -426,6 +471,7 @@ void cc_scenario_free(cc_scenario *s)
     if (!s)
         return;
     cc_schema_free_scenario(s);
+    cc_inputs_free(s->inputs);
     free(s);
 }
 
@@ -436,6 +482,7 @@ char *cc_scenario_resolved_yaml(const cc_scenario *s)
         return NULL;
     struct fy_node *root = cc_yaml_print_block(doc, s, cc_schema_top(), s);
     fy_document_set_root(doc, root);
+    cc_inputs_print(s, doc);
     char *body = fy_emit_document_to_string(
         doc, (enum fy_emitter_cfg_flags)(FYECF_MODE_BLOCK | FYECF_INDENT_2 | FYECF_WIDTH_INF |
                                          FYECF_DOC_START_MARK_OFF));

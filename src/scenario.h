@@ -246,6 +246,9 @@ typedef struct cc_scenario {
     double cost_per_day[CC_ST_COUNT];
     double cost_community_per_day;
 
+    /* uncertain inputs (prior.c): NULL when every input is a value */
+    struct cc_inputs *inputs;
+
     /* disease and policies are attached by their modules */
     struct cc_disease_spec *disease; /* NULL = no disease */
     int npolicies;
@@ -262,6 +265,16 @@ int cc_scenario_load_text(const char *text, size_t len, const char *name,
                           const char *const *sets, int nsets, cc_diag *diag,
                           cc_scenario **out);
 void cc_scenario_free(cc_scenario *s);
+
+/* Load the kept merged document `doc` of a scenario again through ctx (a
+ * context kept from its first load), with its uncertain inputs set to
+ * `values` (prior.c): the same parse and checks as the first load. */
+struct cc_yctx;
+struct fy_document;
+struct cc_inputs;
+int cc_scenario_reload(struct cc_yctx *ctx, const char *file, struct fy_document *doc,
+                       const struct cc_inputs *inputs, const double *values, cc_diag *diag,
+                       cc_scenario **out);
 
 /* The scenario with every default filled in, as YAML that loads back to the
  * same scenario. Returns a malloc'd string. */

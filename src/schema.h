@@ -200,6 +200,17 @@ struct cc_incl;
 void cc_yctx_set_includes(cc_yctx *ctx, const struct cc_incl *incl, struct fy_document *merged);
 /* Errors recorded so far. */
 int cc_yctx_errors(const cc_yctx *ctx);
+/* The key path being parsed ("pretrial.bail.default"; "" at the top). */
+const char *cc_yaml_path(const cc_yctx *ctx);
+/* The uncertain inputs met by this load (prior.c), and the values a
+ * replicate's load gives them (NULL on the first load). */
+struct cc_inputs;
+struct cc_inputs **cc_yctx_inputs(cc_yctx *ctx);
+const double *cc_yctx_input_values(const cc_yctx *ctx, const struct cc_inputs **replay);
+/* Ready a kept context for another load of its document into s (prior.c):
+ * errors, key path and deferred references start afresh. */
+void cc_yctx_rebind(cc_yctx *ctx, cc_diag *diag, const char *file, cc_scenario *s,
+                    const struct cc_inputs *replay, const double *values);
 /* A node built from `--set` number `index` (1-based) whose value text starts
  * at column `col` (1-based): errors inside it are reported as --set:index:col. */
 int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, int index, int col);

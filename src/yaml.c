@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "include.h"
+#include "prior.h"
 #include "schema.h"
 
 #define PATH_MAX_LEN 1024
@@ -52,6 +53,9 @@ struct cc_yctx {
     deferred *defer;
     size_t ndefer, capdefer;
     const cc_incl *incl; /* where merged nodes came from (NULL: one file) */
+    cc_inputs *inputs;      /* uncertain inputs met so far (prior.c) */
+    const cc_inputs *replay; /* a replicate's load: the scenario's inputs ... */
+    const double *values;    /* ... and their values (NULL: the first load) */
 };
 
 cc_yctx *cc_yctx_create(cc_diag *diag, const char *file, struct fy_document *doc,
@@ -69,6 +73,31 @@ cc_yctx *cc_yctx_create(cc_diag *diag, const char *file, struct fy_document *doc
 }
 
 int cc_yctx_errors(const cc_yctx *ctx) { return ctx->errors; }
+
+cc_inputs **cc_yctx_inputs(cc_yctx *ctx) { return &ctx->inputs; }
+const double *cc_yctx_input_values(const cc_yctx *ctx, const cc_inputs **replay)
+{
+    *replay = ctx->replay;
+    return ctx->values;
+}
+const char *cc_yaml_path(const cc_yctx *ctx) { return ctx->path; }
+
+void cc_yctx_rebind(cc_yctx *ctx, cc_diag *diag, const char *file, cc_scenario *s,
+                    const cc_inputs *replay, const double *values)
+{
+    ctx->replay = replay;
+    for (size_t i = 0; i < ctx->ndefer; i++)
+        free(ctx->defer[i].path);
+    ctx->ndefer = 0;
+    ctx->diag = diag;
+    ctx->file = file;
+    ctx->s = s;
+    ctx->values = values;
+    ctx->errors = 0;
+    ctx->pathlen = 0;
+    ctx->path[0] = '\0';
+    ctx->depth = 0;
+}
 
 void cc_yctx_set_includes(cc_yctx *ctx, const cc_incl *incl, struct fy_document *merged)
 {
@@ -93,6 +122,7 @@ void cc_yctx_free(cc_yctx *ctx)
     for (size_t i = 0; i < ctx->ndefer; i++)
         free(ctx->defer[i].path);
     free(ctx->defer);
+    cc_inputs_free(ctx->inputs);
     free(ctx);
 }
 
@@ -292,6 +322,8 @@ int cc_yaml_real(cc_yctx *ctx, struct fy_node *n, double min, double max, double
     char got[64];
     if (n && fy_node_is_alias(n))
         return -1;
+    if (cc_prior_node(n))
+        return cc_prior_read(ctx, n, min, max, false, out);
     double v;
     if (!n || !fy_node_is_scalar(n) || number_of(n, &v)) {
         got_text(n, got, sizeof got);
@@ -315,6 +347,13 @@ int cc_yaml_int(cc_yctx *ctx, struct fy_node *n, double min, double max, int64_t
     char got[64];
     if (n && fy_node_is_alias(n))
         return -1;
+    if (cc_prior_node(n)) {
+        double x;
+        if (cc_prior_read(ctx, n, min, max, true, &x))
+            return -1;
+        *out = (int64_t)x;
+        return 0;
+    }
     double v;
     if (!n || !fy_node_is_scalar(n) || number_of(n, &v) || v != floor(v)) {
         got_text(n, got, sizeof got);

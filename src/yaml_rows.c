@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dist.h"
+#include "prior.h"
 #include "schema.h"
 
 #define SHARE_TOL 1e-6 /* tolerance of shares that must sum to 1 */
@@ -72,7 +73,7 @@ int cc_yaml_parse_per_offense(cc_yctx *ctx, struct fy_node *n, double min, doubl
     memset(po, 0, sizeof *po);
     if (is_alias(n))
         return -1;
-    if (n && fy_node_is_scalar(n)) {
+    if (n && (fy_node_is_scalar(n) || cc_prior_node(n))) {
         double v;
         if (cc_yaml_real(ctx, n, min, max, &v))
             return -1;
@@ -95,6 +96,7 @@ int cc_yaml_parse_per_offense(cc_yctx *ctx, struct fy_node *n, double min, doubl
         if (cc_yaml_real(ctx, dn, min, max, &po->def) == 0)
             po->has_default = true;
         cc_yaml_pop(ctx);
+        cc_prior_inherit(ctx, "default", ~given & ((1u << s->noffenses) - 1u));
     }
     for (int i = 0; i < s->noffenses; i++) {
         struct fy_node *v = cc_yaml_get(n, s->offense[i].name);
@@ -134,6 +136,7 @@ static int parse_per_offense_dist(cc_yctx *ctx, struct fy_node *n, const char *u
         /* one distribution for every offense */
         if (cc_yaml_parse_dist(ctx, n, unit, &po->def))
             return -1;
+        cc_prior_inherit(ctx, NULL, (1u << s->noffenses) - 1u);
         po->has_default = true;
         for (int i = 0; i < s->noffenses; i++)
             if (cc_dist_copy(&po->d[i], &po->def)) {
@@ -155,6 +158,7 @@ static int parse_per_offense_dist(cc_yctx *ctx, struct fy_node *n, const char *u
         if (cc_yaml_parse_dist(ctx, dn, unit, &po->def) == 0)
             po->has_default = true;
         cc_yaml_pop(ctx);
+        cc_prior_inherit(ctx, "default", ~given & ((1u << s->noffenses) - 1u));
     }
     for (int i = 0; i < s->noffenses; i++) {
         struct fy_node *v = cc_yaml_get(n, s->offense[i].name);
@@ -324,7 +328,7 @@ static int parse_schedule(cc_yctx *ctx, const cc_schema_row *row, struct fy_node
     memset(sc, 0, sizeof *sc);
     if (is_alias(n))
         return -1;
-    if (n && fy_node_is_scalar(n) && !fy_node_is_null(n)) {
+    if (n && ((fy_node_is_scalar(n) && !fy_node_is_null(n)) || cc_prior_node(n))) {
         double v;
         if (cc_yaml_real(ctx, n, row->min, row->max, &v))
             return -1;
