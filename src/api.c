@@ -143,6 +143,27 @@ char *carcer_scenario_resolved(const carcer_scenario *sc)
 
 char *carcer_schema_markdown(void) { return cc_schema_markdown(); }
 
+int carcer_scenario_input_count(const carcer_scenario *sc)
+{
+    return sc ? cc_inputs_count(sc->s) : 0;
+}
+
+const char *carcer_scenario_input_key(const carcer_scenario *sc, int i)
+{
+    const cc_input *in = sc ? cc_inputs_get(sc->s, i) : NULL;
+    return in ? in->path : NULL;
+}
+
+char *carcer_scenario_input_prior(const carcer_scenario *sc, int i)
+{
+    const cc_input *in = sc ? cc_inputs_get(sc->s, i) : NULL;
+    if (!in)
+        return NULL;
+    char buf[256];
+    cc_prior_describe(&in->prior, buf, sizeof buf);
+    return cc_strdup(buf);
+}
+
 double carcer_scenario_memory_estimate(const carcer_scenario *sc)
 {
     /* People ever present: the initial stock plus every arrival over the

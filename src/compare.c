@@ -17,10 +17,12 @@
 #include <gsl/gsl_statistics_double.h>
 #include <libfyaml.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api_internal.h"
+#include "draws.h"
 #include "output.h"
 #include "util.h"
 
@@ -85,11 +87,20 @@ const carcer_results *carcer_comparison_results(const carcer_comparison *c, int 
 /* mean, q05, q50, q95 of x[0..k) (sorted in place); sd as well */
 typedef struct stats5 {
     double mean, sd, q05, q50, q95;
+    bool split;               /* uncertain inputs: the parts of the variance */
+    double sd_inputs, sd_chance;
 } stats5;
 
-static stats5 summarise(double *x, int k)
+/* With uncertain inputs (split), replicates come in pairs that share their
+ * inputs (draws.h): the variance of a level or of a paired difference splits
+ * into a part due to the inputs and one due to chance. */
+static stats5 summarise(double *x, int k, bool split)
 {
     stats5 s;
+    s.split = split;
+    s.sd_inputs = s.sd_chance = NAN;
+    if (split)
+        cc_variance_split(x, k, &s.sd_inputs, &s.sd_chance);
     gsl_sort(x, 1, (size_t)k);
     s.mean = gsl_stats_mean(x, 1, (size_t)k);
     s.sd = k > 1 ? gsl_stats_sd(x, 1, (size_t)k) : 0.0;
@@ -131,9 +142,9 @@ static struct fy_node *num(struct fy_document *doc, double v)
 static struct fy_node *stats_node(struct fy_document *doc, stats5 s)
 {
     struct fy_node *m = fy_node_create_mapping(doc);
-    const char *names[5] = {"mean", "sd", "q05", "q50", "q95"};
-    double v[5] = {s.mean, s.sd, s.q05, s.q50, s.q95};
-    for (int i = 0; i < 5; i++)
+    const char *names[7] = {"mean", "sd", "q05", "q50", "q95", "sd_inputs", "sd_chance"};
+    double v[7] = {s.mean, s.sd, s.q05, s.q50, s.q95, s.sd_inputs, s.sd_chance};
+    for (int i = 0; i < (s.split ? 7 : 5); i++)
         fy_node_mapping_append(m, fy_node_create_scalar_copy(doc, names[i], strlen(names[i])),
                                num(doc, v[i]));
     return m;
@@ -197,8 +208,9 @@ carcer_status carcer_comparison_write(const carcer_comparison *c, const char *di
             }
             if (!have)
                 continue;
-            stats5 level = summarise(x, k);
-            stats5 diff = summarise(d, ndiff);
+            bool split = base->inputs != NULL;
+            stats5 level = summarise(x, k, split);
+            stats5 diff = summarise(d, ndiff, split && ndiff == k);
             cc_output_csv_field(&csv, key); /* keys may hold facility names */
             cc_buf_printf(&csv, ",");
             /* scenario names may hold commas: quote them */

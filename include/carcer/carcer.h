@@ -100,6 +100,14 @@ CARCER_API char *carcer_scenario_resolved(const carcer_scenario *sc);
  * meaning) as Markdown, generated from the schema table (malloc'd). */
 CARCER_API char *carcer_schema_markdown(void);
 
+/* Uncertain inputs: numbers of the scenario written as a prior
+ * (`{prior: beta, mean: 0.1, sd: 0.05}`, docs/uncertainty.md). Their count,
+ * the key path of input i ("pretrial.bail.default"; NULL out of range) and
+ * its prior as text ("beta(mean 0.1, sd 0.05)", malloc'd; caller frees). */
+CARCER_API int carcer_scenario_input_count(const carcer_scenario *sc);
+CARCER_API const char *carcer_scenario_input_key(const carcer_scenario *sc, int i);
+CARCER_API char *carcer_scenario_input_prior(const carcer_scenario *sc, int i);
+
 /* Approximate peak memory, in bytes, that one replicate of the scenario
  * needs. */
 CARCER_API double carcer_scenario_memory_estimate(const carcer_scenario *sc);

@@ -497,6 +497,21 @@ done:
     return status;
 }
 
+/* The uncertain inputs of a scenario, on stderr (stdout holds the YAML). */
+static void print_inputs(const carcer_scenario *sc)
+{
+    int n = carcer_scenario_input_count(sc);
+    if (n == 0)
+        return;
+    fprintf(stderr, "carcer: %d uncertain input%s (each replicate draws its own values):\n", n,
+            n == 1 ? "" : "s");
+    for (int i = 0; i < n; i++) {
+        char *prior = carcer_scenario_input_prior(sc, i);
+        fprintf(stderr, "  %-48s %s\n", carcer_scenario_input_key(sc, i), prior ? prior : "?");
+        free(prior);
+    }
+}
+
 static int cmd_check(int argc, char **argv)
 {
     cli c = {0};
@@ -524,6 +539,7 @@ static int cmd_check(int argc, char **argv)
         else
             status = EXIT_INPUT;
         free(text);
+        print_inputs(sc);
     }
     carcer_scenario_free(sc);
     carcer_diag_free(diag);
