@@ -87,7 +87,6 @@ const carcer_results *carcer_comparison_results(const carcer_comparison *c, int 
 /* mean, q05, q50, q95 of x[0..k) (sorted in place); sd as well */
 typedef struct stats5 {
     double mean, sd, q05, q50, q95;
-    bool split;               /* uncertain inputs: the parts of the variance */
     double sd_inputs, sd_chance;
 } stats5;
 
@@ -97,10 +96,14 @@ typedef struct stats5 {
 static stats5 summarise(double *x, int k, bool split)
 {
     stats5 s;
-    s.split = split;
     s.sd_inputs = s.sd_chance = NAN;
     if (split)
         cc_variance_split(x, k, &s.sd_inputs, &s.sd_chance);
+    else {
+        /* fixed inputs: all of the variance is chance */
+        s.sd_inputs = 0;
+        s.sd_chance = k > 1 ? gsl_stats_sd(x, 1, (size_t)k) : 0.0;
+    }
     gsl_sort(x, 1, (size_t)k);
     s.mean = gsl_stats_mean(x, 1, (size_t)k);
     s.sd = k > 1 ? gsl_stats_sd(x, 1, (size_t)k) : 0.0;
@@ -144,7 +147,7 @@ static struct fy_node *stats_node(struct fy_document *doc, stats5 s)
     struct fy_node *m = fy_node_create_mapping(doc);
     const char *names[7] = {"mean", "sd", "q05", "q50", "q95", "sd_inputs", "sd_chance"};
     double v[7] = {s.mean, s.sd, s.q05, s.q50, s.q95, s.sd_inputs, s.sd_chance};
-    for (int i = 0; i < (s.split ? 7 : 5); i++)
+    for (int i = 0; i < 7; i++)
         fy_node_mapping_append(m, fy_node_create_scalar_copy(doc, names[i], strlen(names[i])),
                                num(doc, v[i]));
     return m;

@@ -215,6 +215,11 @@ static struct fy_node *distribution(struct fy_document *doc, double *x, int k, b
     double sdi = NAN, sdc = NAN;
     if (split)
         cc_variance_split(x, k, &sdi, &sdc);
+    else {
+        /* fixed inputs: all of the variance is chance */
+        sdi = 0;
+        sdc = k > 1 ? gsl_stats_sd(x, 1, (size_t)k) : 0;
+    }
     gsl_sort(x, 1, (size_t)k);
     struct fy_node *m = fy_node_create_mapping(doc);
     const char *names[7] = {"mean", "sd", "q05", "q50", "q95", "sd_inputs", "sd_chance"};
@@ -222,7 +227,7 @@ static struct fy_node *distribution(struct fy_document *doc, double *x, int k, b
                    gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.05),
                    gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.50),
                    gsl_stats_quantile_from_sorted_data(x, 1, (size_t)k, 0.95), sdi, sdc};
-    for (int i = 0; i < (split ? 7 : 5); i++)
+    for (int i = 0; i < 7; i++)
         fy_node_mapping_append(m, scalar(doc, names[i]), number(doc, v[i]));
     return m;
 }

@@ -92,7 +92,7 @@ double cc_prior_quantile(const cc_prior *p, double u)
         x = p->a + p->b * gsl_cdf_ugaussian_Pinv(p->plo + u * (p->phi - p->plo));
         break;
     case CC_PRIOR_LOGNORMAL:
-        x = exp(p->a + p->b * gsl_cdf_ugaussian_Pinv(u));
+        x = exp(p->a + p->b * gsl_cdf_ugaussian_Pinv(p->plo + u * (p->phi - p->plo)));
         break;
     case CC_PRIOR_BETA:
         x = gsl_cdf_beta_Pinv(u, p->a, p->b);
@@ -119,7 +119,8 @@ double cc_prior_logpdf(const cc_prior *p, double x)
     case CC_PRIOR_NORMAL:
         return log(gsl_ran_gaussian_pdf(x - p->a, p->b)) - log(p->phi - p->plo);
     case CC_PRIOR_LOGNORMAL:
-        return x > 0 ? log(gsl_ran_lognormal_pdf(x, p->a, p->b)) : -INFINITY;
+        return x > 0 ? log(gsl_ran_lognormal_pdf(x, p->a, p->b)) - log(p->phi - p->plo)
+                     : -INFINITY;
     case CC_PRIOR_BETA:
         return log(gsl_ran_beta_pdf(x, p->a, p->b));
     }
@@ -165,27 +166,74 @@ static int param(cc_yctx *ctx, struct fy_node *map, const char *key, cc_prior *p
     return rc;
 }
 
-/* The support [lo, hi] within the key's [min, max], or an error naming the
- * side that leaves it. */
-static int check_support(cc_yctx *ctx, struct fy_node *n, const cc_prior *p, double min,
-                         double max)
+/* The prior's probability below x (its truncation included). */
+static double prior_cdf(const cc_prior *p, double x)
 {
+    if (x <= p->lo)
+        return 0;
+    if (x >= p->hi)
+        return 1;
+    switch (p->kind) {
+    case CC_PRIOR_UNIFORM:
+        return (x - p->a) / (p->b - p->a);
+    case CC_PRIOR_LOGUNIFORM:
+        return (log(x) - log(p->a)) / (log(p->b) - log(p->a));
+    case CC_PRIOR_NORMAL:
+        return (gsl_cdf_ugaussian_P((x - p->a) / p->b) - p->plo) / (p->phi - p->plo);
+    case CC_PRIOR_LOGNORMAL:
+        return (gsl_cdf_ugaussian_P((log(x) - p->a) / p->b) - p->plo) / (p->phi - p->plo);
+    case CC_PRIOR_BETA:
+        return gsl_cdf_beta_P(x, p->a, p->b);
+    }
+    return 0;
+}
+
+/* The normal and lognormal priors' mass between lo and hi. */
+static void truncate_to(cc_prior *p, double lo, double hi)
+{
+    p->lo = lo;
+    p->hi = hi;
+    if (p->kind == CC_PRIOR_NORMAL) {
+        p->plo = gsl_cdf_ugaussian_P((lo - p->a) / p->b);
+        p->phi = gsl_cdf_ugaussian_P((hi - p->a) / p->b);
+    } else {
+        p->plo = lo > 0 ? gsl_cdf_ugaussian_P((log(lo) - p->a) / p->b) : 0;
+        p->phi = hi < HUGE_VAL ? gsl_cdf_ugaussian_P((log(hi) - p->a) / p->b) : 1;
+    }
+}
+
+/* The support [lo, hi] against the key's [min, max]. A uniform, loguniform
+ * or beta prior must lie within them. A normal or lognormal prior whose
+ * tails reach past them is truncated to them when the mass cut off is below
+ * CC_PRIOR_TAIL (the truncation then changes no figure that carcer prints),
+ * and refused otherwise, naming the share of its mass outside. */
+#define CC_PRIOR_TAIL 1e-6
+static int check_support(cc_yctx *ctx, struct fy_node *n, cc_prior *p, double min, double max)
+{
+    if (p->lo >= min && p->hi <= max)
+        return 0;
+    double outside = prior_cdf(p, min) + (1 - prior_cdf(p, max));
+    bool tails = p->kind == CC_PRIOR_NORMAL || p->kind == CC_PRIOR_LOGNORMAL;
+    if (tails && outside < CC_PRIOR_TAIL) {
+        truncate_to(p, p->lo > min ? p->lo : min, p->hi < max ? p->hi : max);
+        return 0;
+    }
     char a[40], b[40], kl[40], kh[40];
     cc_yaml_format_real(a, p->lo, 1);
     cc_yaml_format_real(b, p->hi, 1);
     cc_yaml_format_real(kl, min, 1);
     cc_yaml_format_real(kh, max, 1);
-    if (p->lo >= min && p->hi <= max)
-        return 0;
-    const char *hint = p->kind == CC_PRIOR_NORMAL ? "give the normal prior min: and max: within "
-                                                    "the key's bounds"
-                                                  : "choose a prior whose values the key accepts";
+    const char *hint = tails ? "give the prior min: and max: within the key's bounds, or narrow it"
+                             : "choose a prior whose values the key accepts";
+    char share[64] = "";
+    if (tails)
+        snprintf(share, sizeof share, " with %.3g%% of its mass outside", 100 * outside);
     if (max >= HUGE_VAL)
         cc_yaml_error(ctx, n, hint, "expected a prior with values >= %s (the key's bound), got "
-                      "support [%s, %s]", kl, a, b);
+                      "support [%s, %s]%s", kl, a, b, share);
     else
         cc_yaml_error(ctx, n, hint, "expected a prior with values in [%s, %s] (the key's "
-                      "bounds), got support [%s, %s]", kl, kh, a, b);
+                      "bounds), got support [%s, %s]%s", kl, kh, a, b, share);
     return -1;
 }
 
@@ -289,8 +337,7 @@ static int parse_prior(cc_yctx *ctx, struct fy_node *n, double min, double max, 
         }
         p->a = log(x1);
         p->b = (log(x2) - log(x1)) / Z90;
-        p->lo = 0;
-        p->hi = HUGE_VAL;
+        truncate_to(p, 0, HUGE_VAL);
         break;
     }
     case CC_PRIOR_BETA: {
@@ -496,6 +543,16 @@ int cc_inputs_instantiate(const cc_scenario *base, const double *values, cc_diag
 
 /* ---- draws ----------------------------------------------------------- */
 
+/* 48 bits of the FNV-1a hash of a key path: an input's streams are named by
+ * its key path, so adding or removing an input moves no other input's draws. */
+static uint64_t path_hash(const char *path)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return h ^ (h >> 48);
+}
+
 int cc_inputs_lhs(const cc_scenario *s, uint64_t seed, int k, double *values)
 {
     int n = cc_inputs_count(s);
@@ -510,9 +567,11 @@ int cc_inputs_lhs(const cc_scenario *s, uint64_t seed, int k, double *values)
     }
     for (int j = 0; j < n; j++) {
         const cc_prior *p = &s->inputs->v[j].prior;
-        uint32_t w0 = ((uint32_t)CC_RK_INPUTS << 24) | (uint32_t)j;
+        uint64_t h = path_hash(s->inputs->v[j].path);
+        uint32_t w0 = ((uint32_t)CC_RK_INPUTS << 24) | (uint32_t)(h & 0xffffffu);
+        uint32_t w2 = (uint32_t)((h >> 24) & 0xffffffu);
         /* the strata: a Fisher-Yates permutation of 0..k-1 */
-        cc_rng_seek(r, seed, 0xffffffffu, (cc_stream_id){w0, 0xffffffffu, 0});
+        cc_rng_seek(r, seed, 0xffffffffu, (cc_stream_id){w0, 0xffffffffu, w2});
         for (int m = 0; m < k; m++)
             perm[m] = m;
         for (int m = k - 1; m > 0; m--) {
@@ -521,8 +580,9 @@ int cc_inputs_lhs(const cc_scenario *s, uint64_t seed, int k, double *values)
             perm[m] = perm[t];
             perm[t] = x;
         }
+        /* the position within its stratum */
         for (int m = 0; m < k; m++) {
-            cc_rng_seek(r, seed, (uint32_t)m, (cc_stream_id){w0, (uint32_t)m, 1});
+            cc_rng_seek(r, seed, (uint32_t)m, (cc_stream_id){w0, (uint32_t)m, w2});
             double u = ((double)perm[m] + gsl_rng_uniform_pos(r)) / (double)k;
             double v = cc_prior_quantile(p, u);
             values[(size_t)m * (size_t)n + (size_t)j] = p->integer ? round(v) : v;

@@ -46,7 +46,7 @@ typedef struct cc_prior {
      * beta: a = alpha, b = beta */
     double a, b;
     double lo, hi;       /* the support (normal: the truncation) */
-    double plo, phi;     /* normal: the CDF at lo and hi */
+    double plo, phi;     /* normal, lognormal: the untruncated CDF at lo and hi */
     bool integer;        /* the key holds an integer: values are rounded */
     /* as written, to print it back: the keys and their values */
     int nspec;
@@ -106,9 +106,10 @@ int cc_inputs_find(const cc_scenario *s, const char *path);
 int cc_inputs_instantiate(const cc_scenario *base, const double *values, cc_diag *diag,
                           cc_scenario **out);
 
-/* The input values of draw m of k (a Latin hypercube over the k draws,
- * keyed by the seed: stratum of input j = a permutation drawn from stream
- * (seed, j), position within it from stream (seed, j, m)). */
+/* The input values of draws 0..k-1 (a Latin hypercube over the k draws,
+ * keyed by the seed: the strata of an input are a permutation drawn from the
+ * stream (seed, input), the position of draw m within its stratum from
+ * (seed, input, m), where an input is named by a hash of its key path). */
 int cc_inputs_lhs(const cc_scenario *s, uint64_t seed, int k, double *values /* [k][n] */);
 
 /* Replace, in the resolved document `doc` of s, each input's value by its
