@@ -333,7 +333,7 @@ static double summary_part(const char *dir, const char *key, const char *part)
 
 /* Without chance: no arrivals, and a stock whose sentences outlast the run
  * (no deaths; a release from a stationary stock of 1000-year sentences has a
- * chance of 80 * 30 / 365,000 per replicate, and one would move a cost by a
+ * chance of 80 * 10 / 365,000 per replicate, and one would move a cost by a
  * few units in 5,000), so person-days are fixed and the cost's only source
  * of variance is the prior on the cost per day: sd_chance near 0 and
  * sd_inputs the prior's sd times the person-days, within the sampling error
@@ -343,7 +343,7 @@ static void split_in_runs(void **state)
 {
     (void)state;
     const char *yaml =
-        "name: fixed\nstart: 2020-01-01\ndays: 30\nseed: 1\n"
+        "name: fixed\nstart: 2020-01-01\ndays: 10\nseed: 1\n"
         "offenses:\n  other: {drug: false, violent: false, felony: false}\n"
         "arrests: {per_day: 0, mix: {other: 1}}\n"
         "trial: {sentence: {dist: fixed, value: 1000, unit: years}}\n"
@@ -360,7 +360,7 @@ static void split_in_runs(void **state)
     assert_int_equal(carcer_run(sc, &o, d, &res), CARCER_OK);
     char *dir = tu_tmpdir();
     assert_int_equal(carcer_results_write(res, dir, d), CARCER_OK);
-    double days = 80.0 * 30;
+    double days = 80.0 * 10;
     double sdc = summary_part(dir, "\"cost\"", "\"sd_chance\"");
     double sdi = summary_part(dir, "\"cost\"", "\"sd_inputs\"");
     assert_true(sdc < 1e-3 * sdi);
