@@ -326,7 +326,7 @@ static double summary_part(const char *dir, const char *key, const char *part)
     assert_non_null(at);
     char *p = strstr(at, part);
     assert_non_null(p);
-    double v = strtod(p + strlen(part) + 3, NULL); /* "part": v */
+    double v = strtod(strchr(p, ':') + 1, NULL); /* "part": v */
     free(text);
     return v;
 }
