@@ -780,7 +780,17 @@ char *cc_schema_markdown(void)
         "`{default: X, OFFENSE: X, ...}`; `default` is required unless every class is given.\n"
         "- **offense shares**: `{OFFENSE: share, ...}` over declared classes, summing to 1 "
         "(within 1e-6); classes not listed get 0.\n"
-        "- **date**: `YYYY-MM-DD`.\n\n");
+        "- **date**: `YYYY-MM-DD`.\n"
+        "- **prior** (an uncertain input, docs/uncertainty.md): wherever a number stands (a key, "
+        "one value of a per-offense block or of a schedule, a parameter of a distribution, a "
+        "number of the disease block or of a policy) a prior may stand instead: "
+        "`{prior: uniform, min, max}`, `{prior: loguniform, min, max}`, "
+        "`{prior: normal, mean, sd, min?, max?}` (truncated), `{prior: lognormal, median, p90}`, "
+        "`{prior: beta, mean, sd}` or `{prior: beta, alpha, beta}`. Its values must lie within "
+        "the key's bounds (a normal or lognormal tail past them is cut off when it holds under "
+        "one in a million of the mass); an integer key takes the drawn value rounded. Each "
+        "replicate of a run draws its own values (a Latin hypercube over the replicates, "
+        "pairs of replicates sharing one draw).\n\n");
     cc_schema_markdown_block(&out, &top_block, "");
     if (out.failed) {
         cc_buf_free(&out);
