@@ -25,6 +25,8 @@ struct carcer_results {
     int k;
     cc_metrics *metrics; /* [k] */
     char **ts;           /* [k] CSV rows of each replicate, or NULL */
+    double *targets;     /* [k * cc_targets_count(s)] each replicate's target values
+                          * (targets.h), or NULL when the scenario has none */
 };
 
 /* Run replicates 0..k-1 of scenarios s[0..n) with one seed (the options',
