@@ -124,8 +124,10 @@ static int facility_family(const cc_scenario *s, const char *key, const char *pr
     return 0;
 }
 
-/* Whether a run of s writes summary key `key`, and the last day it reads
- * (*last). 1 known, 0 unknown; on 0, `why` may hold a specific reason. */
+/* Whether a run of s as long as it is written writes summary key `key`,
+ * and the last day it reads (*last; after the run's last day when the key
+ * is one of a report date or a year beyond a shortened run). 1 known, 0
+ * unknown; on 0, `why` may hold a specific reason. */
 static int summary_key(const cc_scenario *s, const char *key, int32_t *last, char *why,
                        size_t cap)
 {
@@ -153,7 +155,8 @@ static int summary_key(const cc_scenario *s, const char *key, int32_t *last, cha
                 prefix_then(key, "disease.prison_prevalence.", pg->state[st].name, ""))
                 return 1;
     }
-    /* FAMILY.YEAR: the sum over a year of the run; exact once the year is over */
+    /* FAMILY.YEAR: the sum over a year of the run (sim.c); its value is
+     * final once the year is over */
     for (int i = 0; yearly[i]; i++) {
         size_t n = strlen(yearly[i]);
         if (strncmp(key, yearly[i], n) != 0 || key[n] != '.')
@@ -161,16 +164,23 @@ static int summary_key(const cc_scenario *s, const char *key, int32_t *last, cha
         const char *y = key + n + 1;
         if (strlen(y) != 4 || strspn(y, "0123456789") != 4)
             break;
-        int year = atoi(y), y0 = year_of(s->start_date), y1 = year_of(s->start_date + end);
-        if (year < y0 || year > y1) {
-            snprintf(why, cap, "expected a year of the run (%d to %d) in '%s'", y0, y1, key);
+        int year = atoi(y), y0 = year_of(s->start_date);
+        if (year < y0) {
+            snprintf(why, cap, "expected a year from the start (%d) on in '%s'", y0, key);
             return 0;
         }
         char iso[16];
         snprintf(iso, sizeof iso, "%04d-12-31", year);
         int32_t dec31;
-        if (cc_date_parse(iso, 10, &dec31) == 0 && dec31 - s->start_date < end)
-            *last = dec31 - s->start_date;
+        if (cc_date_parse(iso, 10, &dec31) != 0)
+            break;
+        /* a year after the run's last year is beyond the run; the last year
+         * of the run is summed up to its last day */
+        int32_t dec31_day = dec31 - s->start_date;
+        if (year > year_of(s->start_date + end))
+            *last = dec31_day;
+        else
+            *last = dec31_day < end ? dec31_day : end;
         return 1;
     }
     /* at.DATE.STOCK: the stocks at the end of a report date */
@@ -184,18 +194,14 @@ static int summary_key(const cc_scenario *s, const char *key, int32_t *last, cha
         int found = 0;
         for (int i = 0; i < s->nreport_dates; i++)
             found |= s->report_dates[i] == d;
-        if (!found || d > end) {
-            snprintf(why, cap,
-                     "expected a date of report_dates inside the run, got %.10s%s", key + 3,
-                     found ? " (after the last day)" : " (add it to report_dates)");
+        if (!found) {
+            snprintf(why, cap, "expected a date of report_dates, got %.10s (add it to report_dates)",
+                     key + 3);
             return 0;
         }
         const char *stock = key + 14;
-        if (index_in(at_stocks, stock, strlen(stock)) >= 0) {
-            *last = d;
-            return 1;
-        }
-        if (strncmp(stock, "population.", 11) == 0 && cc_facility_index(s, stock + 11) >= 0) {
+        if (index_in(at_stocks, stock, strlen(stock)) >= 0 ||
+            (strncmp(stock, "population.", 11) == 0 && cc_facility_index(s, stock + 11) >= 0)) {
             *last = d;
             return 1;
         }
@@ -239,18 +245,20 @@ static char *text_copy(cc_yctx *ctx, struct fy_node *n, const char *what)
     return c;
 }
 
-/* A date key of a column measure: its day, checked inside the run. */
+/* A date of a column measure: its day from the start. A date before the
+ * start is an error; one after the last day makes the target beyond the
+ * run (cc_targets_in_run). */
 static int day_of(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, int32_t *day)
 {
     int32_t date;
     if (cc_yaml_date(ctx, n, &date) != 0)
         return -1;
-    if (date < s->start_date || date - s->start_date >= s->days) {
-        char a[11], b[11], got[11];
+    if (date < s->start_date || date - s->start_date >= CC_MAX_DAYS) {
+        char a[11], got[11];
         cc_date_format(s->start_date, a);
-        cc_date_format(s->start_date + s->days - 1, b);
         cc_date_format(date, got);
-        cc_yaml_error(ctx, n, NULL, "expected a date of the run (%s to %s), got %s", a, b, got);
+        cc_yaml_error(ctx, n, NULL, "expected a date of the run, from %s (the start) on, got %s",
+                      a, got);
         return -1;
     }
     *day = date - s->start_date;
@@ -298,9 +306,8 @@ static int parse_measure(cc_yctx *ctx, const cc_scenario *s, struct fy_node *map
         cc_yaml_push_key(ctx, "summary");
         m->kind = CC_TGT_SUMMARY;
         m->key = text_copy(ctx, sum, "a summary.json key");
-        int32_t last;
         char why[256];
-        if (m->key && !summary_key(s, m->key, &last, why, sizeof why)) {
+        if (m->key && !summary_key(s, m->key, &m->last, why, sizeof why)) {
             if (why[0]) {
                 cc_yaml_error(ctx, sum, NULL, "%s", why);
             } else {
@@ -402,6 +409,7 @@ static int parse_measure(cc_yctx *ctx, const cc_scenario *s, struct fy_node *map
             m->sum = cc_yaml_enum(ctx, stat, stat_names, 0) == 1;
     }
     cc_yaml_pop(ctx);
+    m->last = m->until;
     return cc_yctx_errors(ctx) == errs ? 0 : -1;
 }
 
@@ -472,6 +480,8 @@ static void parse_entry(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, c
     } else {
         parse_measure(ctx, s, n, true, &t->a);
     }
+    int32_t last = t->ratio && t->b.last > t->a.last ? t->b.last : t->a.last;
+    t->beyond = last > s->days - 1;
 
     x = child(ctx, n, "value");
     if (!x)
@@ -671,8 +681,8 @@ static void targets_markdown(cc_buf *o, const char *path)
         "over the facilities of a type (occupancy: their population over their capacity) | "
         "|\n"
         "| `date` | date | | a day of the run | | the value at the end of that day | |\n"
-        "| `from`, `until` | dates | | days of the run, from <= until | | a range of days, "
-        "both included | |\n"
+        "| `from` | date | | a day of the run | | first day of a range (included) | |\n"
+        "| `until` | date | | from <= until | | last day of a range (included) | |\n"
         "| `stat` | mean, sum | `mean` | with from/until | | the mean of the daily values, "
         "or their sum | |\n"
         "| `summary` | summary.json key | | a key a run of this scenario writes | | e.g. "
@@ -680,17 +690,23 @@ static void targets_markdown(cc_buf *o, const char *path)
         "`arrests_drug.2018` | |\n"
         "| `ratio` | list of two figures | | | | numerator, denominator | |\n"
         "| `value` | number | **required** | | | the observed value | |\n"
-        "| `sd` / `tolerance` | number | one **required** | > 0 | the unit of the value | "
-        "scale of the distance | |\n"
+        "| `sd` | number | `sd` or `tolerance` **required** | > 0 | the unit of the value | "
+        "standard deviation of the observed figure: the scale of the distance | |\n"
+        "| `tolerance` | number | `sd` or `tolerance` **required** | > 0 | the unit of the "
+        "value | half-width of an acceptable band: the scale of the distance | |\n"
         "| `weight` | number | `1` | >= 0 | | weight in the calibration distance | |\n"
         "| `source` | text | **required** | | | where the observed value comes from | |\n\n"
         "A `summary` key is checked against the keys a run of the scenario writes: the "
         "fixed keys of docs/outputs.md; `occupancy.FACILITY.*`, "
         "`person_years.by_offense.OFFENSE`, `at.DATE.*` with DATE one of `report_dates` "
         "inside the run, `arrests_drug.YEAR` (and `rehab_admissions`, `deaths_other`) with "
-        "YEAR a year of the run; the disease keys only when the scenario has a disease. "
-        "Figures of a column are read with full precision (timeseries.csv rounds occupancy "
-        "to four decimals).\n\n",
+        "YEAR a year from the start on; the disease keys only when the scenario has a "
+        "disease. Figures of a column are read with full precision (timeseries.csv rounds "
+        "occupancy to four decimals).\n\n"
+        "A date before the start is an error. A target that reads past the last day (a run "
+        "shortened with `--set days=N`: a later date, report date or year) is kept, but the "
+        "run does not measure it: targets.csv shows it with 0 replicates and no simulated "
+        "value.\n\n",
         path, CC_MAX_TARGETS);
 }
 
@@ -711,25 +727,19 @@ bool cc_targets_scale_is_sd(const cc_scenario *s, int i) { return s->targets->t[
 double cc_targets_weight(const cc_scenario *s, int i) { return s->targets->t[i].weight; }
 const char *cc_targets_source(const cc_scenario *s, int i) { return s->targets->t[i].source; }
 
-static int32_t measure_last_day(const cc_scenario *s, const cc_tgt_measure *m)
-{
-    if (m->kind == CC_TGT_COLUMN)
-        return m->until;
-    int32_t last;
-    char why[256];
-    return summary_key(s, m->key, &last, why, sizeof why) ? last : s->days - 1;
-}
+bool cc_targets_in_run(const cc_scenario *s, int i) { return !s->targets->t[i].beyond; }
 
 int32_t cc_targets_last_day(const cc_scenario *s)
 {
     int32_t last = -1;
     for (int i = 0; i < cc_targets_count(s); i++) {
         const cc_target *t = &s->targets->t[i];
-        int32_t d = measure_last_day(s, &t->a);
-        if (t->ratio && measure_last_day(s, &t->b) > d)
-            d = measure_last_day(s, &t->b);
-        if (d > last)
-            last = d;
+        if (t->beyond)
+            continue;
+        if (t->a.last > last)
+            last = t->a.last;
+        if (t->ratio && t->b.last > last)
+            last = t->b.last;
     }
     return last;
 }
@@ -786,6 +796,9 @@ int cc_targets_eval(const cc_scenario *s, const cc_ts_row *rows, int32_t days_ru
     for (int i = 0; i < cc_targets_count(s); i++) {
         const cc_target *t = &s->targets->t[i];
         double a, b = 1;
+        out[i] = NAN;
+        if (t->beyond)
+            continue;
         rc |= measure(s, &t->a, rows, days_run, m, &a);
         if (t->ratio)
             rc |= measure(s, &t->b, rows, days_run, m, &b);

@@ -45,6 +45,7 @@ typedef struct cc_tgt_measure {
     bool sum;             /* stat: sum over the days (else the mean) */
     /* summary: */
     char *key;            /* a summary.json dotted key (malloc'd) */
+    int32_t last;         /* the last day the figure reads */
 } cc_tgt_measure;
 
 typedef struct cc_target {
@@ -56,6 +57,8 @@ typedef struct cc_target {
     bool is_sd;           /* scale is an sd (else a tolerance) */
     double weight;        /* >= 0 */
     char *source;         /* where the observed figure comes from (malloc'd) */
+    bool beyond;          /* reads a day after the last day of the run (a run
+                           * shortened with `--set days=`): not measured */
 } cc_target;
 
 typedef struct cc_targets {
@@ -75,9 +78,14 @@ double cc_targets_scale(const cc_scenario *s, int i);
 bool cc_targets_scale_is_sd(const cc_scenario *s, int i);
 double cc_targets_weight(const cc_scenario *s, int i);
 const char *cc_targets_source(const cc_scenario *s, int i);
+/* Whether target i is measured by a run: false when it reads a day after
+ * the run's last day (its date, its report date or its year lies beyond a
+ * run shortened with `--set days=`). Such a target is kept and printed back,
+ * evaluates to NaN, and targets.csv shows it without a simulated value. */
+bool cc_targets_in_run(const cc_scenario *s, int i);
 
-/* The last day (0-based from start) that any target reads, or -1 when the
- * scenario has no targets. A run stopped after this day (days_run = last
+/* The last day (0-based from start) that any target in the run reads, or -1
+ * when the scenario has none. A run stopped after this day (days_run = last
  * day + 1) gives every target the value of a full run: columns are read on
  * their days; summary keys `at.DATE.*` are the stocks of their date and
  * `arrests_drug.Y`, `rehab_admissions.Y`, `deaths_other.Y` the sums over
@@ -87,9 +95,10 @@ int32_t cc_targets_last_day(const cc_scenario *s);
 
 /* Each target's value in one replicate into out[0..count), from the
  * replicate's rows (cc_sim_rows, days [0, days_run)) and its metrics
- * (cc_sim_metrics). A ratio whose denominator is 0 is NaN. Returns 0, or -1
- * when some target reads a day at or after days_run or a key missing from m
- * (its value is then NaN; the others are filled). */
+ * (cc_sim_metrics). A ratio whose denominator is 0 is NaN, and so is a
+ * target beyond the run. Returns 0, or -1 when some target in the run reads
+ * a day at or after days_run or a key missing from m (its value is then NaN;
+ * the others are filled). */
 int cc_targets_eval(const cc_scenario *s, const cc_ts_row *rows, int32_t days_run,
                     const cc_metrics *m, double *out);
 
