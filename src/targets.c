@@ -420,14 +420,19 @@ static void free_target(cc_target *t)
     free(t->source);
 }
 
-static void parse_entry(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, cc_target *t)
+/* Target `n`, an item of the list `list` (whose position stands for an
+ * empty item's). */
+static void parse_entry(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n,
+                        struct fy_node *list, cc_target *t)
 {
     memset(t, 0, sizeof *t);
     t->weight = 1;
-    if (!fy_node_is_mapping(n)) {
-        cc_yaml_error(ctx, n, NULL, "expected a target {name, column|summary|ratio, value, sd "
-                      "or tolerance, source}, got %s",
-                      fy_node_is_sequence(n) ? "a list" : "a scalar");
+    if (!n || !fy_node_is_mapping(n)) {
+        bool empty = !n || fy_node_is_null(n);
+        cc_yaml_error(ctx, empty ? list : n, NULL,
+                      "expected a target {name, column|summary|ratio, value, sd or tolerance, "
+                      "source}, got %s",
+                      empty ? "an empty item" : fy_node_is_sequence(n) ? "a list" : "a scalar");
         return;
     }
     if (cc_yaml_check_keys(ctx, n, entry_keys) != 0)
@@ -487,7 +492,7 @@ static void parse_entry(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, c
     if (!x)
         cc_yaml_error(ctx, n, NULL, "expected the observed `value`");
     else
-        cc_yaml_real(ctx, x, -HUGE_VAL, HUGE_VAL, &t->value);
+        cc_yaml_real(ctx, x, -1e300, 1e300, &t->value);
     cc_yaml_pop(ctx);
 
     struct fy_node *sd = cc_yaml_get(n, "sd"), *tol = cc_yaml_get(n, "tolerance");
@@ -502,7 +507,7 @@ static void parse_entry(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, c
     } else {
         t->is_sd = sd != NULL;
         cc_yaml_push_key(ctx, sd ? "sd" : "tolerance");
-        if (cc_yaml_real(ctx, sd ? sd : tol, 0, HUGE_VAL, &t->scale) == 0 && !(t->scale > 0))
+        if (cc_yaml_real(ctx, sd ? sd : tol, 0, 1e300, &t->scale) == 0 && !(t->scale > 0))
             cc_yaml_error(ctx, sd ? sd : tol, NULL, "expected a number > 0, got %g", t->scale);
         cc_yaml_pop(ctx);
     }
@@ -568,7 +573,7 @@ static int targets_parse(cc_yctx *ctx, struct fy_node *n, cc_scenario *s)
     while ((item = fy_node_sequence_iterate(n, &it)) && ts->n < count) {
         cc_yaml_push_index(ctx, ts->n);
         cc_target *t = &ts->t[ts->n++];
-        parse_entry(ctx, s, item, t);
+        parse_entry(ctx, s, item, n, t);
         for (int j = 0; t->name[0] && j < ts->n - 1; j++)
             if (strcmp(ts->t[j].name, t->name) == 0) {
                 cc_yaml_push_key(ctx, "name");
