@@ -24,6 +24,7 @@
 #include "schema.h"
 #include "scenario.h"
 #include "sim.h"
+#include "targets.h"
 #include "util.h"
 
 #include "api_internal.h"
@@ -216,6 +217,7 @@ void carcer_results_free(carcer_results *res)
     }
     free(res->metrics);
     free(res->ts);
+    free(res->targets);
     free(res->resolved);
     free(res->inputs);
     free(res);
@@ -267,12 +269,15 @@ static int advance(cc_sim *sim, int32_t until, run_shared *sh, cc_diag *diag)
 
 /* The results of a replicate whose days have all run: 0 or -1. */
 static int finish(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc_metrics *m,
-                  char **ts)
+                  char **ts, double *targets)
 {
     if (cc_sim_metrics(sim, m) != 0)
         return -1;
     ensure_required(m);
     if (m->failed)
+        return -1;
+    /* a full run holds every day and key a loaded target reads (targets.c) */
+    if (targets && cc_targets_eval(s, cc_sim_rows(sim), s->days, m, targets) != 0)
         return -1;
     if (ts) {
         cc_buf b = {0};
@@ -288,13 +293,19 @@ static int finish(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc_m
 
 /* Run scenario s from the state sim (which it takes) to the end. */
 static int run_rest(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc_metrics *m,
-                    char **ts, cc_diag *diag)
+                    char **ts, double *targets, cc_diag *diag)
 {
     int rc = advance(sim, s->days, sh, diag);
     if (rc == 0)
-        rc = finish(sim, s, r, sh, m, ts);
+        rc = finish(sim, s, r, sh, m, ts, targets);
     cc_sim_free(sim);
     return rc;
+}
+
+/* Replicate r's slot of res->targets, or NULL. */
+static double *targets_of(carcer_results *res, int r)
+{
+    return res->targets ? &res->targets[(size_t)r * (size_t)cc_targets_count(res->s)] : NULL;
 }
 
 /* Replicate r of the scenarios s[0..n), of which s[j] with share[j] differ
@@ -367,14 +378,14 @@ static int run_set_replicate(const cc_scenario *const *s, int n, const bool *sha
             }
             count_days(sh, day);
             rc = run_rest(sim, s[j], r, sh, &res[j]->metrics[r], res[j]->ts ? &res[j]->ts[r] : NULL,
-                          diag);
+                          targets_of(res[j], r), diag);
         }
         if (rc == 0 && npending > 0)
             rc = advance(base, day + 1, sh, diag);
     }
     if (rc == 0)
         rc = run_rest(base, s[0], r, sh, &res[0]->metrics[r], res[0]->ts ? &res[0]->ts[r] : NULL,
-                      diag);
+                      targets_of(res[0], r), diag);
     else
         cc_sim_free(base);
     free(pending);
@@ -386,7 +397,7 @@ static int run_set_replicate(const cc_scenario *const *s, int n, const bool *sha
         if (cc_sim_create(s[j], seed, (uint32_t)r, diag, &sim) != 0)
             return -1;
         rc = run_rest(sim, s[j], r, sh, &res[j]->metrics[r], res[j]->ts ? &res[j]->ts[r] : NULL,
-                      diag);
+                      targets_of(res[j], r), diag);
     }
     return rc;
 }
@@ -402,7 +413,9 @@ static carcer_results *results_new(const cc_scenario *s, uint64_t seed, int k, b
     res->metrics = calloc((size_t)k, sizeof *res->metrics);
     res->ts = keep_ts ? calloc((size_t)k, sizeof *res->ts) : NULL;
     res->resolved = cc_scenario_resolved_yaml(s);
-    if (!res->metrics || (keep_ts && !res->ts) || !res->resolved) {
+    int nt = cc_targets_count(s);
+    res->targets = nt ? calloc((size_t)k * (size_t)nt, sizeof *res->targets) : NULL;
+    if (!res->metrics || (keep_ts && !res->ts) || !res->resolved || (nt && !res->targets)) {
         carcer_results_free(res);
         return NULL;
     }
@@ -568,6 +581,14 @@ carcer_status carcer_results_write(const carcer_results *res, const char *dir,
             st = CARCER_NOMEM;
         else if (cc_outset_stage(&o, "replicates.csv", reps, strlen(reps)) != 0)
             failed_name = "replicates.csv";
+    }
+    if (st == CARCER_OK && !failed_name && res->targets) {
+        char *csv = cc_targets_csv(s, res->targets, res->k);
+        if (!csv)
+            st = CARCER_NOMEM;
+        else if (cc_outset_stage(&o, "targets.csv", csv, strlen(csv)) != 0)
+            failed_name = "targets.csv";
+        free(csv);
     }
     if (st == CARCER_OK && !failed_name) {
         char *text = cc_asprintf("# carcer %s: the scenario as run, every default filled in\n%s",

@@ -27,6 +27,8 @@ struct carcer_results {
     char **ts;           /* [k] CSV rows of each replicate, or NULL */
     int ninputs;         /* uncertain inputs of the scenario (draws.h) */
     double *inputs;      /* [k][ninputs] their values in each replicate, or NULL */
+    double *targets;     /* [k * cc_targets_count(s)] each replicate's target values
+                          * (targets.h), or NULL when the scenario has none */
 };
 
 /* Run replicates 0..k-1 of scenarios s[0..n) with one seed (the options',

@@ -540,11 +540,12 @@ int cc_facility_index(const cc_scenario *s, const char *name)
 /* ---- scenarios that differ only in their policies ---------------------------- */
 
 /* The resolved text without the top-level entries that do not change the
- * state of a run before a policy acts (name, seed, replicates, policies):
+ * state of a run before a policy acts (name, seed, replicates, policies,
+ * and the targets, which only read a run):
  * each is its key line and the lines under it. */
 static char *core_text(const cc_scenario *s)
 {
-    static const char *const skip[] = {"name", "seed", "replicates", "policies"};
+    static const char *const skip[] = {"name", "seed", "replicates", "policies", "targets"};
     char *t = cc_scenario_resolved_yaml(s);
     if (!t)
         return NULL;

@@ -253,6 +253,7 @@ typedef struct cc_scenario {
     struct cc_disease_spec *disease; /* NULL = no disease */
     int npolicies;
     struct cc_policy *policies;
+    struct cc_targets *targets; /* observed figures (targets.h); NULL = none */
 } cc_scenario;
 
 /* Load a scenario from a file (path) or from memory (text, name used in

@@ -20,6 +20,7 @@
 #include "policy.h"
 #include "schema.h"
 #include "include.h"
+#include "targets.h"
 
 #define INF HUGE_VAL
 #define NROWS(rows) ((int)(sizeof rows / sizeof rows[0]))
@@ -599,6 +600,9 @@ static const cc_schema_row top_rows[] = {
      .doc = "an infection spreading in the cells (docs/disease.md)"},
     {.key = "policies", .type = CC_T_CUSTOM, .custom = &cc_policies_custom,
      .doc = "dated and triggered policies (docs/policies.md)"},
+    /* after facilities, report_dates and disease: targets name them */
+    {.key = "targets", .type = CC_T_CUSTOM, .custom = &cc_targets_custom,
+     .doc = "observed figures a run is compared with (docs/calibration.md)"},
 };
 static const cc_schema_block top_block = {"scenario", top_rows, NROWS(top_rows), 0, NULL};
 

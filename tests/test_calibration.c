@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "sim.h"
+#include "targets.h"
 #include "testutil.h"
 
 enum { REPLICATES = 3 };
@@ -28,6 +29,7 @@ typedef struct calib {
     cc_scenario *s;
     cc_metrics m[REPLICATES];
     double prison_deaths_2017, prison_person_years_2017; /* summed over replicates */
+    double *targets[REPLICATES]; /* the scenario's targets evaluated on each replicate */
 } calib;
 
 static double mean_metric(const calib *c, const char *key)
@@ -64,6 +66,10 @@ static int setup(void **state)
         assert_int_equal(cc_sim_create(c->s, c->s->seed, (uint32_t)r, &d, &sim), 0);
         assert_int_equal(cc_sim_run(sim, &d, NULL, NULL), 0);
         assert_int_equal(cc_sim_metrics(sim, &c->m[r]), 0);
+        c->targets[r] = calloc((size_t)cc_targets_count(c->s) + 1, sizeof(double));
+        assert_int_equal(cc_targets_eval(c->s, cc_sim_rows(sim), c->s->days, &c->m[r],
+                                         c->targets[r]),
+                         0);
         /* deaths in prisons (not police cells or rehab centres) in 2017 */
         const cc_ts_row *rows = cc_sim_rows(sim);
         int nf = c->s->nfacilities;
@@ -84,8 +90,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     calib *c = *state;
-    for (int r = 0; r < REPLICATES; r++)
+    for (int r = 0; r < REPLICATES; r++) {
         cc_metrics_free(&c->m[r]);
+        free(c->targets[r]);
+    }
     cc_scenario_free(c->s);
     free(c);
     return 0;
@@ -177,13 +185,36 @@ static void deaths(void **state)
            1000.0 * c->prison_deaths_2017 / c->prison_person_years_2017, 3.8 * 0.75, 3.8 * 1.25);
 }
 
+/* The `targets:` of the scenario file hold the figures above: every one is
+ * measured by the full run and its mean over the replicates lies within two
+ * of its sds of the observed value (each sd is half the tolerance used
+ * above, so this is the same band, read from the file). */
+static void scenario_targets(void **state)
+{
+    calib *c = *state;
+    int n = cc_targets_count(c->s);
+    assert_true(n >= 15);
+    for (int i = 0; i < n; i++) {
+        assert_true(cc_targets_in_run(c->s, i));
+        assert_true(cc_targets_scale_is_sd(c->s, i));
+        double mean = 0;
+        for (int r = 0; r < REPLICATES; r++)
+            mean += c->targets[r][i] / REPLICATES;
+        double obs = cc_targets_observed(c->s, i), sd = cc_targets_scale(c->s, i);
+        char label[160];
+        snprintf(label, sizeof label, "target %s, (simulated - observed) / sd",
+                 cc_targets_name(c->s, i));
+        target(label, (mean - obs) / sd, -2, 2);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(prison_stock), cmocka_unit_test(drug_share),
         cmocka_unit_test(legal_status), cmocka_unit_test(drug_arrests),
         cmocka_unit_test(cc1),          cmocka_unit_test(rehab),
-        cmocka_unit_test(deaths),
+        cmocka_unit_test(deaths),       cmocka_unit_test(scenario_targets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
