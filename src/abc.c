@@ -7,7 +7,9 @@
  * algorithm "ABC SMC"):
  *   - tolerance eps_t = the alpha-quantile of generation t-1's distances
  *     (Del Moral, Doucet & Jasra 2012, Stat Comput 22:1009, section 3),
- *     never below the final tolerance;
+ *     never below the final tolerance; when that quantile is not below
+ *     eps_{t-1} (distances that take few values), the largest distance
+ *     below eps_{t-1} instead, so that the schedule always falls;
  *   - a proposal draws an ancestor k with probability W_k and perturbs it by
  *     a multivariate normal kernel K of covariance Sigma = 2 x the weighted
  *     covariance of generation t-1 (Beaumont et al. 2009, section 3: twice
@@ -26,7 +28,7 @@
  * attempt) and replicates 0..R-1. Work goes in rounds: a round takes the
  * first pending particles in index order and evaluates a chunk of consecutive
  * attempts of each, in parallel; chunk and round sizes depend only on the
- * number pending. After the round each particle keeps its first accepted
+ * number pending and the generation's acceptance so far. After the round each particle keeps its first accepted
  * attempt (later ones of its chunk are counted but wasted). So every count
  * and every number is the same whatever the thread count or scheduling,
  * and the state between rounds (the checkpoint) is all a resumed run needs.
@@ -566,6 +568,19 @@ static double tolerance_from(const cc_abc_generation *g, int N, double alpha, cc
     return q;
 }
 
+/* The largest distance of g below `tol` (0 when there is none): the next
+ * tolerance when the quantile does not fall, as happens when distances take
+ * few values (counts matched exactly) and more than 1 - alpha of them sit
+ * at the tolerance itself. */
+static double below(const cc_abc_generation *g, int N, double tol)
+{
+    double best = 0;
+    for (int j = 0; j < N; j++)
+        if (g->distance[j] < tol && g->distance[j] > best)
+            best = g->distance[j];
+    return best;
+}
+
 /* Finish the current generation: weights, ESS; push it into the result. */
 static int finish_generation(engine *e, int generation, cc_diag *diag)
 {
@@ -722,6 +737,14 @@ static int run_generation(engine *e, int generation, cc_diag *diag)
          * with `chunk` consecutive attempts */
         int take = np < ROUND_ITEMS ? np : ROUND_ITEMS;
         int chunk = (ROUND_ITEMS + take - 1) / take;
+        int accepted = N - np;
+        if (accepted > 0) {
+            /* no more attempts than the acceptance so far says a particle
+             * needs: fewer wasted when most proposals are accepted */
+            double need = ceil((double)e->cur.proposals / accepted);
+            if (need < chunk)
+                chunk = need > 1 ? (int)need : 1;
+        }
         int nitems = take * chunk;
         if (opt->budget > 0 &&
             e->res->simulations + (long)nitems * e->R > opt->budget) {
@@ -958,6 +981,8 @@ int cc_abc_run(const cc_abc_problem *pb, const cc_abc_options *opt, bool resume,
                     rc = -1;
                     break;
                 }
+                if (tol >= last->tolerance)
+                    tol = below(last, e.N, last->tolerance);
                 if (opt->final_tolerance > 0 && tol < opt->final_tolerance)
                     tol = opt->final_tolerance;
             }
