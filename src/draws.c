@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "include.h"
+#include "embedded.h"
+#include "posterior.h"
 #include "prior.h"
 
 int cc_draws_make(const cc_scenario *s, uint64_t seed, int k, double **out, int *n,
@@ -20,7 +23,10 @@ int cc_draws_make(const cc_scenario *s, uint64_t seed, int k, double **out, int 
     double *d = malloc((size_t)kd * nn * sizeof *d);
     double *v = malloc((size_t)k * nn * sizeof *v);
     int rc = d && v ? 0 : -1;
-    if (rc == 0)
+    if (rc == 0 && s->posterior)
+        for (int m = 0; m < kd; m++)
+            cc_posterior_draw(s->posterior, seed, (uint32_t)m, d + (size_t)m * nn);
+    else if (rc == 0)
         rc = cc_inputs_lhs(s, seed, kd, d);
     if (rc != 0) {
         cc_diag_add(diag, s->file, 0, 0, NULL, NULL, "out of memory");
@@ -47,6 +53,15 @@ int cc_draws_check_same(const cc_scenario *a, const cc_scenario *b, cc_diag *dia
                     "baseline's uncertain inputs (e.g. by `include:` of the baseline)",
                     "uncertain inputs differ from the baseline's (%s): %s here, %s there",
                     a->file, y ? y->path : "none", x ? x->path : "none");
+        return -1;
+    }
+    if ((a->posterior != NULL) != (b->posterior != NULL) ||
+        (a->posterior && (a->posterior_len != b->posterior_len ||
+                          memcmp(a->posterior_text, b->posterior_text, a->posterior_len) != 0))) {
+        cc_diag_add(diag, b->file, 0, 0, NULL,
+                    "paired replicates share their input values: give every scenario the "
+                    "baseline's `posterior:`",
+                    "expected the same posterior as the baseline (%s)", a->file);
         return -1;
     }
     return 0;
@@ -76,3 +91,128 @@ void cc_variance_split(const double *y, int k, double *sd_inputs, double *sd_cha
     *sd_chance = sqrt(msw);
     *sd_inputs = vi > 0 ? sqrt(vi) : 0.0;
 }
+
+/* ---- the `posterior:` key ---------------------------------------------- */
+
+/* The folder of a file ("." when it has none). */
+static char *folder_of(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    return slash ? cc_asprintf("%.*s", (int)(slash - file), file) : cc_strdup(".");
+}
+
+static int parse_posterior(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
+{
+    const struct cc_inputs *replay;
+    /* absent, or a replicate's load (its values are given) */
+    if (!node || fy_node_is_null(node) || cc_yctx_input_values(ctx, &replay))
+        return 0;
+    size_t len;
+    const char *t = cc_yaml_text(ctx, node, "the file name of a posterior.csv", &len);
+    if (!t)
+        return -1;
+    char *ref = cc_asprintf("%.*s", (int)len, t);
+    if (!ref || !ref[0]) {
+        free(ref);
+        cc_yaml_error(ctx, node, NULL, "expected the file name of a posterior.csv, got ''");
+        return -1;
+    }
+    /* the inputs are recorded in the context until the load ends */
+    const cc_inputs *in = *cc_yctx_inputs(ctx);
+    int n = cc_inputs_count_of(in);
+    if (n == 0) {
+        cc_yaml_error(ctx, node, "give the inputs the posterior was calibrated for their priors",
+                      "a posterior needs uncertain inputs, and the scenario has none");
+        free(ref);
+        return -1;
+    }
+    const char *where = cc_yaml_node_file(ctx, node);
+    char *text = NULL;
+    size_t tlen = 0;
+    const char *why = NULL, *hint = NULL;
+    char *file = NULL;
+    if (strcmp(where, "<default>") == 0) {
+        file = cc_asprintf("scenarios/%s", ref);
+        const struct cc_embedded *e = file ? cc_embedded_find(file) : NULL;
+        if (e && (text = malloc(e->len + 1))) {
+            memcpy(text, e->data, e->len);
+            text[e->len] = '\0';
+            tlen = e->len;
+        } else {
+            why = "no such file among the shipped ones";
+        }
+    } else {
+        char *dir = folder_of(where);
+        text = dir ? cc_read_confined(ref, dir, NULL, &tlen, &why, &hint) : NULL;
+        file = dir && strcmp(dir, ".") ? cc_asprintf("%s/%s", dir, ref) : cc_strdup(ref);
+        free(dir);
+    }
+    if (!text) {
+        cc_yaml_error(ctx, node, hint, "cannot read the posterior '%s': %s", ref,
+                      why ? why : "out of memory");
+        free(ref);
+        free(file);
+        return -1;
+    }
+    const char **names = malloc((size_t)n * sizeof *names);
+    cc_posterior *p = NULL;
+    int rc = -1;
+    if (names) {
+        for (int i = 0; i < n; i++)
+            names[i] = cc_inputs_path_of(in, i);
+        cc_diag *d = cc_yctx_diag(ctx);
+        int before = d ? d->count : 0;
+        rc = cc_posterior_read(text, tlen, file ? file : ref, names, n, d, &p);
+        if (rc != 0) {
+            /* counted as errors of the load */
+            for (int e = d ? d->count - before : 1; e > 0; e--)
+                cc_yctx_count_error(ctx);
+        }
+    }
+    free(names);
+    free(file);
+    if (rc != 0) {
+        free(ref);
+        free(text);
+        return -1;
+    }
+    s->posterior = p;
+    s->posterior_ref = ref;
+    s->posterior_text = text;
+    s->posterior_len = tlen;
+    return 0;
+}
+
+static struct fy_node *print_posterior(struct fy_document *doc, const cc_scenario *s)
+{
+    return s->posterior_ref ? fy_node_create_scalar_copy(doc, s->posterior_ref, FY_NT) : NULL;
+}
+
+static void free_posterior(cc_scenario *s)
+{
+    cc_posterior_free(s->posterior);
+    free(s->posterior_ref);
+    free(s->posterior_text);
+    s->posterior = NULL;
+    s->posterior_ref = s->posterior_text = NULL;
+}
+
+static void markdown_posterior(cc_buf *out, const char *path)
+{
+    cc_buf_printf(out,
+                  "\n### `%s`\n\n"
+                  "The file name of a `posterior.csv` written by `carcer calibrate` (header "
+                  "`weight` and one column per uncertain input, named by its key path; one row "
+                  "per particle). It is read relative to the folder of the file that names it "
+                  "and must lie within it, as included files do; the embedded default names "
+                  "its shipped posterior. Its columns must be exactly the scenario's uncertain "
+                  "inputs. Replicate pair m of a run (replicates 2m and 2m + 1) then takes the "
+                  "parameter set of row k with probability weight_k (weighted resampling from "
+                  "the stream of (seed, m)), instead of a Latin-hypercube draw from the priors; "
+                  "the priors still name the inputs and bound their values. "
+                  "`scenario.calibrated.yaml` of a calibration names its posterior this way.\n",
+                  path);
+}
+
+const cc_schema_custom cc_posterior_custom = {parse_posterior, print_posterior,
+                                              markdown_posterior, free_posterior, NULL};

@@ -15,9 +15,20 @@
 
 #include "diag.h"
 #include "scenario.h"
+#include "schema.h"
+
+/* The schema hook of the top-level `posterior:` row: a posterior.csv
+ * (carcer calibrate) read relative to the folder of the file that names it
+ * and confined to it (as includes and pathogens are; the embedded copy for
+ * the embedded default), whose columns must be the scenario's uncertain
+ * inputs. Replicates then draw their inputs from it (weighted resampling,
+ * posterior.h) instead of from the priors, which still name the inputs and
+ * bound their values. */
+extern const cc_schema_custom cc_posterior_custom;
 
 /* The input values of replicates 0..k-1 of s with the seed: a malloc'd
- * [k][n] matrix into *out (NULL when s has no uncertain inputs), n into *n.
+ * [k][n] matrix into *out (NULL when s has no uncertain inputs), n into *n;
+ * draws from s->posterior when the scenario names one.
  * 0, or -1 with a message in diag. */
 int cc_draws_make(const cc_scenario *s, uint64_t seed, int k, double **out, int *n,
                   cc_diag *diag);

@@ -378,24 +378,33 @@ static int parse_prior(cc_yctx *ctx, struct fy_node *n, double min, double max, 
 
 /* ---- the inputs of a load ------------------------------------------ */
 
-int cc_inputs_count(const cc_scenario *s) { return s && s->inputs ? s->inputs->n : 0; }
+int cc_inputs_count(const cc_scenario *s) { return s ? cc_inputs_count_of(s->inputs) : 0; }
+int cc_inputs_count_of(const cc_inputs *in) { return in ? in->n : 0; }
+const char *cc_inputs_path_of(const cc_inputs *in, int i)
+{
+    return in && i >= 0 && i < in->n ? in->v[i].path : NULL;
+}
 
 const cc_input *cc_inputs_get(const cc_scenario *s, int i)
 {
     return i >= 0 && i < cc_inputs_count(s) ? &s->inputs->v[i] : NULL;
 }
 
-static int find_in(const cc_inputs *in, const char *path)
+/* The input the loader meets at key path `key`, or -1. */
+static int find_in(const cc_inputs *in, const char *key)
 {
     for (int i = 0; in && i < in->n; i++)
-        if (strcmp(in->v[i].path, path) == 0)
+        if (strcmp(in->v[i].key, key) == 0)
             return i;
     return -1;
 }
 
 int cc_inputs_find(const cc_scenario *s, const char *path)
 {
-    return s ? find_in(s->inputs, path) : -1;
+    for (int i = 0; i < cc_inputs_count(s); i++)
+        if (strcmp(s->inputs->v[i].path, path) == 0)
+            return i;
+    return -1;
 }
 
 int cc_prior_read(cc_yctx *ctx, struct fy_node *n, double min, double max, bool integer,
@@ -448,16 +457,17 @@ int cc_prior_read(cc_yctx *ctx, struct fy_node *n, double min, double max, bool 
         return -1;
     }
     cc_input *grown = realloc(in->v, (size_t)(in->n + 1) * sizeof *grown);
-    char *copy = cc_strdup(path);
-    if (!grown || !copy) {
+    char *copy = cc_strdup(path), *key = cc_strdup(path);
+    if (!grown || !copy || !key) {
         if (grown)
             in->v = grown;
         free(copy);
+        free(key);
         cc_yaml_error(ctx, n, NULL, "out of memory");
         return -1;
     }
     in->v = grown;
-    in->v[in->n++] = (cc_input){copy, p, NULL, NULL, 0};
+    in->v[in->n++] = (cc_input){copy, key, p, NULL, 0};
     double v = cc_prior_median(&p);
     *out = integer ? round(v) : v;
     return 0;
@@ -475,13 +485,16 @@ void cc_prior_inherit(cc_yctx *ctx, const char *sub, unsigned classes)
     size_t np = strlen(prefix);
     for (int i = 0; i < in->n; i++) {
         cc_input *x = &in->v[i];
-        const char *rest = x->path + np;
-        if (x->block || strncmp(x->path, prefix, np) != 0 || (*rest && *rest != '.' && *rest != '['))
+        const char *rest = x->key + np;
+        if (x->block || strncmp(x->key, prefix, np) != 0 || (*rest && *rest != '.' && *rest != '['))
             continue;
         x->block = cc_strdup(block);
         x->inherit = classes;
-        if (!sub)
-            x->print_path = cc_asprintf("%s.default%s", block, rest);
+        char *name = sub ? NULL : cc_asprintf("%s.default%s", block, rest);
+        if (name) {
+            free(x->path);
+            x->path = name;
+        }
     }
 }
 
@@ -510,7 +523,7 @@ void cc_inputs_free(cc_inputs *in)
         return;
     for (int i = 0; i < in->n; i++) {
         free(in->v[i].path);
-        free(in->v[i].print_path);
+        free(in->v[i].key);
         free(in->v[i].block);
     }
     free(in->v);
@@ -657,8 +670,7 @@ void cc_inputs_print(const cc_scenario *s, struct fy_document *doc)
 {
     for (int i = 0; i < cc_inputs_count(s); i++) {
         const cc_input *in = &s->inputs->v[i];
-        struct fy_node *parent, *n = node_at(doc, in->print_path ? in->print_path : in->path,
-                                             &parent);
+        struct fy_node *parent, *n = node_at(doc, in->path, &parent);
         if (n && parent)
             replace_node(parent, n, prior_node(doc, &in->prior));
         struct fy_node *bp, *block = in->block ? node_at(doc, in->block, &bp) : NULL;

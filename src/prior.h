@@ -64,11 +64,17 @@ void cc_prior_describe(const cc_prior *p, char *out, size_t cap);
 
 /* One uncertain input of a scenario. */
 typedef struct cc_input {
-    char *path;            /* key path as written, e.g. "pretrial.bail.default" */
+    /* the input's name: its key path in the resolved scenario, e.g.
+     * "pretrial.bail.default" (what check, replicates.csv and posterior.csv
+     * call it, and what names its random streams) */
+    char *path;
+    /* the key path where the loader met it (differs from path when a
+     * distribution for every offense class is printed back under `default`) */
+    char *key;
     cc_prior prior;
-    /* a per-offense default: where the resolved scenario prints it (NULL:
-     * at path), the per-offense block and the classes that take it */
-    char *print_path, *block;
+    /* a per-offense default: the per-offense block and the classes that
+     * take it (the resolved scenario prints them without a value) */
+    char *block;
     unsigned inherit;
 } cc_input;
 
@@ -96,6 +102,10 @@ void cc_prior_inherit(cc_yctx *ctx, const char *sub, unsigned classes);
 /* The inputs of a scenario (NULL when it has none). */
 int cc_inputs_count(const cc_scenario *s);
 const cc_input *cc_inputs_get(const cc_scenario *s, int i);
+/* The same of a list of inputs (NULL: none): during a load, the inputs
+ * recorded so far are *cc_yctx_inputs(ctx). */
+int cc_inputs_count_of(const cc_inputs *in);
+const char *cc_inputs_path_of(const cc_inputs *in, int i);
 /* Index of the input at key path `path`, or -1. */
 int cc_inputs_find(const cc_scenario *s, const char *path);
 

@@ -248,6 +248,11 @@ typedef struct cc_scenario {
 
     /* uncertain inputs (prior.c): NULL when every input is a value */
     struct cc_inputs *inputs;
+    /* `posterior:` (draws.c): the sample replicates draw their inputs from,
+     * the file as written and its text; NULL = draw from the priors */
+    struct cc_posterior *posterior;
+    char *posterior_ref, *posterior_text;
+    size_t posterior_len;
 
     /* disease and policies are attached by their modules */
     struct cc_disease_spec *disease; /* NULL = no disease */

@@ -21,6 +21,7 @@
 #include "schema.h"
 #include "include.h"
 #include "targets.h"
+#include "draws.h"
 
 #define INF HUGE_VAL
 #define NROWS(rows) ((int)(sizeof rows / sizeof rows[0]))
@@ -603,6 +604,10 @@ static const cc_schema_row top_rows[] = {
     /* after facilities, report_dates and disease: targets name them */
     {.key = "targets", .type = CC_T_CUSTOM, .custom = &cc_targets_custom,
      .doc = "observed figures a run is compared with (docs/calibration.md)"},
+    /* last: it names every uncertain input met before it */
+    {.key = "posterior", .type = CC_T_CUSTOM, .custom = &cc_posterior_custom,
+     .doc = "a calibrated posterior (posterior.csv of carcer calibrate) the replicates draw "
+            "their uncertain inputs from (docs/uncertainty.md)"},
 };
 static const cc_schema_block top_block = {"scenario", top_rows, NROWS(top_rows), 0, NULL};
 

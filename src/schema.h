@@ -202,6 +202,14 @@ void cc_yctx_set_includes(cc_yctx *ctx, const struct cc_incl *incl, struct fy_do
 int cc_yctx_errors(const cc_yctx *ctx);
 /* The key path being parsed ("pretrial.bail.default"; "" at the top). */
 const char *cc_yaml_path(const cc_yctx *ctx);
+/* The sink of the load, for parsers of other files (a posterior.csv) that
+ * record their own positioned messages; each such message must also be
+ * counted as an error of the load. */
+cc_diag *cc_yctx_diag(cc_yctx *ctx);
+void cc_yctx_count_error(cc_yctx *ctx);
+/* The file a node was written in (an included file for merged nodes;
+ * "<default>" for the embedded default). */
+const char *cc_yaml_node_file(cc_yctx *ctx, struct fy_node *n);
 /* The uncertain inputs met by this load (prior.c), and the values a
  * replicate's load gives them (NULL on the first load). */
 struct cc_inputs;

@@ -82,6 +82,18 @@ const double *cc_yctx_input_values(const cc_yctx *ctx, const cc_inputs **replay)
 }
 const char *cc_yaml_path(const cc_yctx *ctx) { return ctx->path; }
 
+cc_diag *cc_yctx_diag(cc_yctx *ctx) { return ctx->diag; }
+void cc_yctx_count_error(cc_yctx *ctx) { ctx->errors++; }
+
+const char *cc_yaml_node_file(cc_yctx *ctx, struct fy_node *n)
+{
+    struct fy_node *orig = NULL;
+    const char *file = ctx->file;
+    if (cc_include_origin(ctx->incl, n, &orig, &file))
+        return file;
+    return ctx->file;
+}
+
 void cc_yctx_rebind(cc_yctx *ctx, cc_diag *diag, const char *file, cc_scenario *s,
                     const cc_inputs *replay, const double *values)
 {

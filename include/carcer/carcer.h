@@ -193,6 +193,50 @@ CARCER_API carcer_status carcer_comparison_write(const carcer_comparison *c, con
 /* The results of scenario i (0 = baseline), owned by the comparison. */
 CARCER_API const carcer_results *carcer_comparison_results(const carcer_comparison *c, int i);
 
+/* ---- calibration ---------------------------------------------------------- */
+
+/* Where a calibration is (given to the progress hook). */
+typedef struct carcer_calibrate_progress {
+    int generation;      /* 0 = draws from the priors */
+    double tolerance;    /* of this generation (infinite for the first) */
+    int accepted, particles;
+    long proposals;      /* in this generation */
+    long simulations;    /* in all */
+    double seconds;      /* of this generation so far */
+    double seconds_left; /* estimated for this generation; -1 unknown */
+} carcer_calibrate_progress;
+
+typedef struct carcer_calibrate_options {
+    int particles;               /* N: 1000 */
+    int generations;             /* at most this many: 5 (generation 0 draws from the priors) */
+    double quantile;             /* next tolerance = this quantile of the last distances: 0.5 */
+    double tolerance;            /* stop once the tolerance reaches it: 0 (none) */
+    double min_acceptance;       /* stop when a generation accepts fewer: 0.01 */
+    long budget;                 /* at most this many simulations: 0 (none) */
+    int replicates_per_particle; /* targets averaged over R replicates: 1 */
+    int threads;                 /* 0: as many as OpenMP offers */
+    int64_t seed;                /* -1: the scenario's */
+    int predictive;              /* simulations of the posterior predictive: 200 */
+    void (*progress)(void *ctx, const carcer_calibrate_progress *p);
+    void *progress_ctx;
+    volatile sig_atomic_t *stop; /* as for carcer_run */
+} carcer_calibrate_options;
+
+CARCER_API carcer_calibrate_options carcer_calibrate_options_default(void);
+
+/* Fit the scenario's uncertain inputs (priors) to its targets by
+ * approximate Bayesian computation, sequential Monte Carlo
+ * (docs/calibration.md), into folder dir: posterior.csv, generations.csv,
+ * calibration.json and scenario.calibrated.yaml (runnable as it is: its
+ * replicates draw their inputs from the posterior). The state is kept in
+ * dir/calibration.checkpoint after every generation and every few seconds;
+ * with `resume` the calibration continues from it and gives exactly the
+ * posterior an uninterrupted one gives, whatever the number of threads.
+ * CARCER_INTERRUPTED when *stop was set (the checkpoint stays). */
+CARCER_API carcer_status carcer_calibrate(const carcer_scenario *sc,
+                                          const carcer_calibrate_options *opt, const char *dir,
+                                          int resume, carcer_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

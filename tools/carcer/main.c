@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "keep_memory.h"
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
@@ -63,6 +64,9 @@ static const char usage_text[] =
     "       carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]\n"
     "                      [--threads T] [--max-memory BYTES|NNNM|NNG] [--quiet]\n"
     "       carcer check SCENARIO [--set key.path=value ...] [--max-memory BYTES|NNNM|NNG]\n"
+    "       carcer calibrate SCENARIO [-o DIR] [--particles N] [--generations G] [--budget SIMS]\n"
+    "                        [--replicates-per-particle R] [--threads T] [--seed S] [--quiet]\n"
+    "       carcer calibrate --resume DIR\n"
     "       carcer report DIR [-o FILE.html]\n"
     "       carcer schema\n"
     "       carcer version\n"
@@ -73,6 +77,8 @@ static const char usage_text[] =
     "compare run every scenario with the same seed and replicates (common random\n"
     "        numbers) and write compare.csv and compare.json into DIR (default: out)\n"
     "check   validate SCENARIO and print it with every default filled in\n"
+    "calibrate  fit SCENARIO's priors to its targets (ABC-SMC) and write the posterior\n"
+    "        into DIR (default: calibration); `carcer calibrate --help` for the options\n"
     "report  one self-contained HTML page from the results of `run` or `compare`\n"
     "        in DIR (default: DIR/report.html)\n"
     "schema  print the scenario reference (Markdown)\n";
@@ -91,6 +97,8 @@ static void print_diag(carcer_diag *diag)
     for (int i = 0; i < carcer_diag_count(diag); i++)
         fprintf(stderr, "%s: error\n", carcer_diag_message(diag, i));
 }
+
+void carcer_cmd_print_diag(carcer_diag *diag) { print_diag(diag); }
 
 /* Parse a whole decimal integer in [lo, hi]. */
 static int parse_int(const char *s, long long lo, long long hi, long long *out)
@@ -593,6 +601,8 @@ int main(int argc, char **argv)
         return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "calibrate") == 0)
+        return carcer_cmd_calibrate(argc - 1, argv + 1);
     if (strcmp(cmd, "schema") == 0) {
         if (argc > 2)
             return usage_error("schema takes no argument, got '%s'", argv[2]);

@@ -1,0 +1,319 @@
+/* cmd_calibrate.c - `carcer calibrate`: arguments in, carcer_calibrate,
+ * exit status out.
+ *
+ *   carcer calibrate SCENARIO [-o DIR] [--particles N] [--generations G]
+ *                    [--budget SIMS] [--replicates-per-particle R] [--quantile Q]
+ *                    [--tolerance EPS] [--min-acceptance A] [--predictive P]
+ *                    [--threads T] [--seed S] [--set key.path=value ...] [--quiet]
+ *   carcer calibrate --resume DIR [same options]
+ *
+ * `--resume DIR` continues the calibration whose checkpoint is in DIR: the
+ * scenario is DIR/scenario.calibrating.yaml (written when the calibration
+ * started: the scenario as resolved, so the resumed one is the same), and
+ * the options must be the ones it started with (the checkpoint says which
+ * differ).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <carcer/carcer.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static volatile sig_atomic_t stop_flag = 0;
+
+static void on_signal(int sig) { stop_flag = sig; }
+
+static void install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static const char help[] =
+    "usage: carcer calibrate SCENARIO [-o DIR] [options]\n"
+    "       carcer calibrate --resume DIR [options]\n"
+    "\n"
+    "Fit the scenario's uncertain inputs (priors) to its targets by approximate\n"
+    "Bayesian computation, sequential Monte Carlo (docs/calibration.md). Writes\n"
+    "posterior.csv, generations.csv, calibration.json and scenario.calibrated.yaml\n"
+    "into DIR (default: calibration); the state is checkpointed in DIR as it goes.\n"
+    "\n"
+    "  --particles N                particles (default 1000)\n"
+    "  --generations G              at most G generations, the first from the priors (5)\n"
+    "  --budget SIMS                at most SIMS simulations in all (none)\n"
+    "  --replicates-per-particle R  targets averaged over R replicates (1)\n"
+    "  --quantile Q                 next tolerance: the Q-quantile of the distances (0.5)\n"
+    "  --tolerance EPS              stop once the tolerance reaches EPS (none)\n"
+    "  --min-acceptance A           stop when a generation accepts less than A (0.01)\n"
+    "  --predictive P               posterior predictive simulations (200; 0 none)\n"
+    "  --threads T, --seed S, --set key.path=value, --quiet\n"
+    "  --resume DIR                 continue the calibration checkpointed in DIR\n"
+    "\n"
+    "example: carcer calibrate scenarios/cambodia-2017.yaml -o cal --particles 500\n";
+
+static int bad(const char *what, const char *arg)
+{
+    fprintf(stderr, "carcer: calibrate: %s, got '%s'\n", what, arg);
+    fputs(help, stderr);
+    return 2;
+}
+
+static int to_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int to_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+typedef struct shown {
+    int on, generation;
+} shown;
+
+static void progress(void *ctx, const carcer_calibrate_progress *p)
+{
+    shown *s = ctx;
+    char tol[32];
+    if (isinf(p->tolerance))
+        snprintf(tol, sizeof tol, "none (prior)");
+    else
+        snprintf(tol, sizeof tol, "%.4g", p->tolerance);
+    char left[32] = "";
+    if (p->seconds_left >= 0)
+        snprintf(left, sizeof left, ", ~%.0f s left", p->seconds_left);
+    fprintf(stderr, "\r\033[Kcarcer: generation %d, tolerance %s: %d/%d accepted of %ld tried%s",
+            p->generation, tol, p->accepted, p->particles, p->proposals, left);
+    fflush(stderr);
+    s->on = 1;
+    s->generation = p->generation;
+}
+
+int carcer_cmd_calibrate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"particles", required_argument, NULL, 'n'},
+        {"generations", required_argument, NULL, 'g'},
+        {"budget", required_argument, NULL, 'b'},
+        {"replicates-per-particle", required_argument, NULL, 'R'},
+        {"quantile", required_argument, NULL, 'Q'},
+        {"tolerance", required_argument, NULL, 'e'},
+        {"min-acceptance", required_argument, NULL, 'a'},
+        {"predictive", required_argument, NULL, 'p'},
+        {"threads", required_argument, NULL, 't'},
+        {"seed", required_argument, NULL, 's'},
+        {"set", required_argument, NULL, 'S'},
+        {"resume", required_argument, NULL, 'r'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    carcer_calibrate_options o = carcer_calibrate_options_default();
+    const char *dir = NULL, *resume = NULL, *scenario = NULL;
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    int nsets = 0, quiet = 0;
+    if (!sets)
+        return 1;
+    optind = 1;
+    opterr = 0;
+    int ch, status = 0;
+    long v;
+    double x;
+    while (status == 0 && (ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o':
+            dir = optarg;
+            break;
+        case 'n':
+            status = to_long(optarg, 2, 1000000, &v) ? bad("--particles expects 2 to 1000000", optarg)
+                                                     : (o.particles = (int)v, 0);
+            break;
+        case 'g':
+            status = to_long(optarg, 1, 1000, &v) ? bad("--generations expects 1 to 1000", optarg)
+                                                  : (o.generations = (int)v, 0);
+            break;
+        case 'b':
+            status = to_long(optarg, 1, 1000000000000L, &v)
+                         ? bad("--budget expects a number of simulations >= 1", optarg)
+                         : (o.budget = v, 0);
+            break;
+        case 'R':
+            status = to_long(optarg, 1, 10000, &v)
+                         ? bad("--replicates-per-particle expects 1 to 10000", optarg)
+                         : (o.replicates_per_particle = (int)v, 0);
+            break;
+        case 'Q':
+            status = to_double(optarg, 0.01, 0.99, &x) ? bad("--quantile expects 0.01 to 0.99", optarg)
+                                                       : (o.quantile = x, 0);
+            break;
+        case 'e':
+            status = to_double(optarg, 0, 1e300, &x) ? bad("--tolerance expects a number >= 0", optarg)
+                                                     : (o.tolerance = x, 0);
+            break;
+        case 'a':
+            status = to_double(optarg, 0, 1, &x) ? bad("--min-acceptance expects 0 to 1", optarg)
+                                                 : (o.min_acceptance = x, 0);
+            break;
+        case 'p':
+            status = to_long(optarg, 0, 100000, &v) ? bad("--predictive expects 0 to 100000", optarg)
+                                                    : (o.predictive = (int)v, 0);
+            break;
+        case 't':
+            status = to_long(optarg, 1, 1024, &v) ? bad("--threads expects 1 to 1024", optarg)
+                                                  : (o.threads = (int)v, 0);
+            break;
+        case 's':
+            status = to_long(optarg, 0, 4294967295L, &v)
+                         ? bad("--seed expects 0 to 4294967295", optarg)
+                         : (o.seed = v, 0);
+            break;
+        case 'S':
+            if (!strchr(optarg, '='))
+                status = bad("--set expects key.path=value", optarg);
+            else
+                sets[nsets++] = optarg;
+            break;
+        case 'r':
+            resume = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(help, stdout);
+            free(sets);
+            return 0;
+        default:
+            status = bad("unknown or incomplete option", argv[optind - 1]);
+        }
+    }
+    if (status == 0 && optind < argc)
+        scenario = argv[optind++];
+    if (status == 0 && optind < argc)
+        status = bad("unexpected argument", argv[optind]);
+    if (status == 0 && !scenario && !resume)
+        status = bad("calibrate needs a scenario file, or --resume DIR", "");
+    if (status == 0 && scenario && resume)
+        status = bad("give a scenario or --resume DIR, not both", scenario);
+    if (status == 0 && resume && dir && strcmp(dir, resume) != 0)
+        status = bad("--resume continues in its own folder: drop -o", dir);
+    if (status) {
+        free(sets);
+        return status;
+    }
+    if (resume)
+        dir = resume;
+    if (!dir)
+        dir = "calibration";
+
+    /* the scenario calibrated, kept in DIR so that a resumed calibration
+     * reads the same one */
+    char *kept = malloc(strlen(dir) + 32);
+    carcer_diag *diag = carcer_diag_new();
+    carcer_scenario *sc = NULL;
+    if (!kept || !diag) {
+        fputs("carcer: out of memory\n", stderr);
+        free(kept);
+        free(sets);
+        carcer_diag_free(diag);
+        return 1;
+    }
+    sprintf(kept, "%s/scenario.calibrating.yaml", dir);
+    const char *load = resume ? kept : scenario;
+    if (carcer_scenario_load(load, sets, nsets, diag, &sc) != CARCER_OK) {
+        carcer_cmd_print_diag(diag);
+        if (resume)
+            fprintf(stderr, "carcer: %s is not the folder of a calibration to resume\n", dir);
+        status = 1;
+        goto done;
+    }
+    if (!resume) {
+        /* write DIR/scenario.calibrating.yaml (through a temporary) */
+        char *text = carcer_scenario_resolved(sc);
+        char *tmp = malloc(strlen(kept) + 8);
+        FILE *f = NULL;
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            fprintf(stderr, "carcer: cannot create %s: %s\n", dir, strerror(errno));
+            status = 1;
+        } else if (!text || !tmp) {
+            status = 1;
+        } else {
+            sprintf(tmp, "%s.tmp", kept);
+            f = fopen(tmp, "wb");
+            if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, kept) != 0) {
+                fprintf(stderr, "carcer: cannot write %s: %s\n", kept, strerror(errno));
+                status = 1;
+                unlink(tmp);
+            }
+        }
+        free(text);
+        free(tmp);
+        if (status)
+            goto done;
+        /* a pathogen or posterior named relative to the scenario's folder is
+         * inlined or copied in the resolved text; load the kept copy so the
+         * calibration and its resumption read the same scenario */
+        carcer_scenario_free(sc);
+        sc = NULL;
+        if (carcer_scenario_load(kept, NULL, 0, diag, &sc) != CARCER_OK) {
+            carcer_cmd_print_diag(diag);
+            status = 1;
+            goto done;
+        }
+    }
+    install();
+    o.stop = &stop_flag;
+    shown sh = {0, -1};
+    if (!quiet && isatty(STDERR_FILENO)) {
+        o.progress = progress;
+        o.progress_ctx = &sh;
+    }
+    carcer_status st = carcer_calibrate(sc, &o, dir, resume != NULL, diag);
+    if (sh.on)
+        fputs("\r\033[K", stderr);
+    if (st == CARCER_INTERRUPTED) {
+        fprintf(stderr, "carcer: interrupted; continue with carcer calibrate --resume %s\n", dir);
+        status = 128 + (int)(stop_flag ? stop_flag : SIGINT);
+    } else if (st != CARCER_OK) {
+        carcer_cmd_print_diag(diag);
+        fprintf(stderr, "carcer: %s\n", carcer_status_text(st));
+        status = 1;
+    } else if (!quiet) {
+        printf("Calibration written to %s/ (posterior.csv, generations.csv, calibration.json, "
+               "scenario.calibrated.yaml)\n",
+               dir);
+    }
+done:
+    carcer_scenario_free(sc);
+    carcer_diag_free(diag);
+    free(kept);
+    free(sets);
+    return status;
+}
