@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -41,7 +42,27 @@ typedef struct cal_ctx {
     int32_t days_run; /* the last day a target reads, + 1 */
     int ntargets;
     volatile sig_atomic_t *stop;
+    cc_calibrate_stats *stats; /* time spent in simulations (may be NULL) */
 } cal_ctx;
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void add_time(cc_calibrate_stats *st, double load, double total)
+{
+    if (!st)
+        return;
+#pragma omp atomic
+    st->load_seconds += load;
+#pragma omp atomic
+    st->simulation_seconds += total;
+#pragma omp atomic
+    st->simulations += 1;
+}
 
 static double log_prior(void *ctx, const double *theta)
 {
@@ -65,12 +86,16 @@ static int simulate(void *ctx, const double *theta, uint64_t sim_seed, uint32_t 
                     double *stats, cc_diag *diag)
 {
     const cal_ctx *c = ctx;
+    double t0 = seconds_now();
     for (int k = 0; k < c->ntargets; k++)
         stats[k] = NAN;
     cc_diag local;
     cc_diag_init(&local);
     cc_scenario *inst = NULL;
-    if (cc_inputs_instantiate(c->s, theta, &local, &inst) != 0) {
+    int loaded = cc_inputs_instantiate(c->s, theta, &local, &inst);
+    double t1 = seconds_now();
+    if (loaded != 0) {
+        add_time(c->stats, t1 - t0, t1 - t0);
         /* values the schema refuses: undefined statistics, never accepted */
         int nomem = local.kept > 0 && strstr(local.entry[0].message, "out of memory") != NULL;
         if (nomem)
@@ -99,6 +124,7 @@ static int simulate(void *ctx, const double *theta, uint64_t sim_seed, uint32_t 
     }
     cc_sim_free(sim);
     cc_scenario_free(inst);
+    add_time(c->stats, t1 - t0, seconds_now() - t0);
     return rc;
 }
 
@@ -274,6 +300,13 @@ static carcer_status write_outputs(const cc_scenario *s, const cc_abc_result *re
 carcer_status cc_calibrate(const cc_scenario *s, const cc_abc_options *opt_in, int npred,
                            const char *dir, bool resume, cc_diag *diag)
 {
+    return cc_calibrate_timed(s, opt_in, npred, dir, resume, diag, NULL);
+}
+
+carcer_status cc_calibrate_timed(const cc_scenario *s, const cc_abc_options *opt_in, int npred,
+                                 const char *dir, bool resume, cc_diag *diag,
+                                 cc_calibrate_stats *stats)
+{
     int ni = cc_inputs_count(s), nt = cc_targets_count(s);
     if (ni == 0 || nt == 0) {
         cc_diag_add(diag, s->file, 0, 0, NULL,
@@ -297,7 +330,7 @@ carcer_status cc_calibrate(const cc_scenario *s, const cc_abc_options *opt_in, i
                     strerror(errno));
         return CARCER_IO;
     }
-    cal_ctx c = {s, cc_targets_last_day(s) + 1, nt, opt_in->stop};
+    cal_ctx c = {s, cc_targets_last_day(s) + 1, nt, opt_in->stop, stats};
     const char **inames = malloc(sizeof *inames * (size_t)ni);
     const char **tnames = malloc(sizeof *tnames * (size_t)nt);
     double *obs = malloc(sizeof *obs * (size_t)nt), *scale = malloc(sizeof *scale * (size_t)nt);

@@ -31,4 +31,17 @@
 carcer_status cc_calibrate(const cc_scenario *s, const cc_abc_options *opt, int predictive,
                            const char *dir, bool resume, cc_diag *diag);
 
+/* Where a calibration's time goes (bench/bench_calibrate.c): simulations
+ * run, thread-seconds inside them (loading each replicate's scenario
+ * included) and of that the loading alone. */
+typedef struct cc_calibrate_stats {
+    long simulations;
+    double simulation_seconds, load_seconds;
+} cc_calibrate_stats;
+
+/* cc_calibrate, adding to *stats (may be NULL). */
+carcer_status cc_calibrate_timed(const cc_scenario *s, const cc_abc_options *opt, int predictive,
+                                 const char *dir, bool resume, cc_diag *diag,
+                                 cc_calibrate_stats *stats);
+
 #endif
