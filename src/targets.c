@@ -205,6 +205,12 @@ static int summary_key(const cc_scenario *s, const char *key, int32_t *last, cha
             *last = d;
             return 1;
         }
+        if (strncmp(stock, "population.", 11) == 0) {
+            snprintf(why, cap,
+                     "expected a facility of the scenario after at.DATE.population., got '%s'",
+                     stock + 11);
+            return 0;
+        }
         snprintf(why, cap,
                  "expected at.DATE. followed by prison_population, drug_share, "
                  "pretrial_share, unconvicted_share, drug_arrests_since_start or "

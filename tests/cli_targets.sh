@@ -23,8 +23,11 @@ header='target,observed,scale_kind,scale,weight,replicates,mean,sd,q05,q50,q95,s
 ntargets=$(sed -n '/^targets:/,$p' "$src/scenarios/cambodia-2017.yaml" | grep -c '^  - {name: \|^  - name: ')
 [ "$ntargets" -ge 15 ] || fail "the default scenario lists $ntargets targets, expected at least 15"
 
-# the default, two replicates: every target measured by both
-expect_status 0 "run of the default" "$carcer" run -o "$tmp/def" --replicates 2 --quiet
+# the default, two replicates: every target measured by both; the same bytes
+# on one thread as on two
+expect_status 0 "run of the default" "$carcer" run -o "$tmp/def" --replicates 2 --threads 2 --quiet
+expect_status 0 "run of the default, 1 thread" "$carcer" run -o "$tmp/def1" --replicates 2 --threads 1 --quiet
+cmp -s "$tmp/def/targets.csv" "$tmp/def1/targets.csv" || fail "targets.csv differs between 1 and 2 threads"
 csv="$tmp/def/targets.csv"
 [ -f "$csv" ] || fail "no targets.csv"
 [ "$(head -1 "$csv")" = "$header" ] || fail "targets.csv header: $(head -1 "$csv")"

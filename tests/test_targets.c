@@ -340,6 +340,9 @@ static void test_errors(void **state)
         {"{name: t, summary: arrests_drug.2016, value: 1, sd: 1, source: x}",
          "t.yaml:14:24: targets[0].summary: expected a year from the start (2017) on"},
         {"{name: t, summary: at.2017-01-10.population.Z, value: 1, sd: 1, source: x}",
+         "t.yaml:14:24: targets[0].summary: expected a facility of the scenario after "
+         "at.DATE.population., got 'Z'"},
+        {"{name: t, summary: at.2017-01-10.prisoners, value: 1, sd: 1, source: x}",
          "t.yaml:14:24: targets[0].summary: expected at.DATE. followed by"},
         {"{name: t, summary: attack_rate.A.staff, value: 1, sd: 1, source: x}",
          "t.yaml:14:24: targets[0].summary: expected a summary.json key that a run"},
