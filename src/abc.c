@@ -276,8 +276,8 @@ static int check_problem(const cc_abc_problem *pb, const cc_abc_options *opt, cc
     if (opt->replicates_per_particle < 1 || opt->replicates_per_particle > 1000000)
         BAD("replicates per particle: expected 1 to 1000000, got %d",
             opt->replicates_per_particle);
-    if (opt->threads < 0)
-        BAD("threads: expected a number >= 0, got %d", opt->threads);
+    if (opt->threads < 0 || opt->threads > 4096)
+        BAD("threads: expected 0 to 4096, got %d", opt->threads);
     if (!(opt->checkpoint_seconds >= 0))
         BAD("checkpoint seconds: expected a number >= 0, got %g", opt->checkpoint_seconds);
 #undef BAD
