@@ -77,7 +77,7 @@ fuzz: deps
 	  (LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./fuzz_pathogen $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
 	     -artifact_prefix=artifacts/pathogen- corpus-pathogen > fuzz_pathogen.log 2>&1; \
 	   echo "fuzz_pathogen: exit $$?" >> fuzz_pathogen.log) & \
-	  (./fuzz_posterior $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	  (./fuzz_posterior $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/posterior.dict \
 	     -artifact_prefix=artifacts/posterior- corpus-posterior > fuzz_posterior.log 2>&1; \
 	   echo "fuzz_posterior: exit $$?" >> fuzz_posterior.log) & \
 	  wait; tail -n 3 fuzz_scenario.log fuzz_pathogen.log fuzz_posterior.log; ! ls artifacts | grep -q .
