@@ -28,7 +28,8 @@
  * attempt) and replicates 0..R-1. Work goes in rounds: a round takes the
  * first pending particles in index order and evaluates a chunk of consecutive
  * attempts of each, in parallel; chunk and round sizes depend only on the
- * number pending and the generation's acceptance so far. After the round each particle keeps its first accepted
+ * number pending and on the acceptance so far (counts, never time or
+ * threads). After the round each particle keeps its first accepted
  * attempt (later ones of its chunk are counted but wasted). So every count
  * and every number is the same whatever the thread count or scheduling,
  * and the state between rounds (the checkpoint) is all a resumed run needs.
@@ -275,8 +276,8 @@ static int check_problem(const cc_abc_problem *pb, const cc_abc_options *opt, cc
     if (opt->replicates_per_particle < 1 || opt->replicates_per_particle > 1000000)
         BAD("replicates per particle: expected 1 to 1000000, got %d",
             opt->replicates_per_particle);
-    if (opt->threads < 0)
-        BAD("threads: expected a number >= 0, got %d", opt->threads);
+    if (opt->threads < 0 || opt->threads > 4096)
+        BAD("threads: expected 0 to 4096, got %d", opt->threads);
     if (!(opt->checkpoint_seconds >= 0))
         BAD("checkpoint seconds: expected a number >= 0, got %g", opt->checkpoint_seconds);
 #undef BAD
@@ -737,11 +738,14 @@ static int run_generation(engine *e, int generation, cc_diag *diag)
          * with `chunk` consecutive attempts */
         int take = np < ROUND_ITEMS ? np : ROUND_ITEMS;
         int chunk = (ROUND_ITEMS + take - 1) / take;
-        int accepted = N - np;
-        if (accepted > 0) {
-            /* no more attempts than the acceptance so far says a particle
-             * needs: fewer wasted when most proposals are accepted */
-            double need = ceil((double)e->cur.proposals / accepted);
+        {
+            /* no more attempts than a particle is expected to need: the
+             * proposals per acceptance so far in this generation, smoothed
+             * by a prior guess (1 for the prior's draws, else 1 / the last
+             * generation's acceptance), so that little is wasted when most
+             * proposals are accepted */
+            double guess = generation > 0 ? 1.0 / e->res->gen[generation - 1].acceptance : 1.0;
+            double need = ceil(((double)e->cur.proposals + guess) / (double)(N - np + 1));
             if (need < chunk)
                 chunk = need > 1 ? (int)need : 1;
         }

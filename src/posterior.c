@@ -195,7 +195,7 @@ int cc_posterior_read(const char *text, size_t len, const char *file,
             break;
         }
         if (cc_grow((void **)&p->weight, &cap_w, (size_t)p->rows + 1, sizeof *p->weight) != 0 ||
-            cc_grow((void **)&p->theta, &cap_t, ((size_t)p->rows + 1) * (size_t)n,
+            cc_grow((void **)&p->theta, &cap_t, ((size_t)p->rows + 1) * (size_t)n + 1,
                     sizeof *p->theta) != 0) {
             cc_scan_error(&sc, NULL, "out of memory");
             errors++;

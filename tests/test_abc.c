@@ -59,6 +59,7 @@ typedef struct model {
     atomic_long sims;    /* simulations run */
     long stop_after;     /* set *stop after this many (0 = never) */
     long fail_after;     /* return an error after this many (0 = never) */
+    long interrupt_after; /* return "interrupted" after this many (0 = never) */
     volatile sig_atomic_t *stop;
 } model;
 
@@ -110,6 +111,8 @@ static int simulate(void *ctx, const double *th, uint64_t sim_seed, uint32_t rep
         cc_diag_add(diag, "model", 0, 0, NULL, NULL, "the model broke");
         return -1;
     }
+    if (m->interrupt_after && k >= m->interrupt_after)
+        return 1;
     gsl_rng *r = cc_rng_alloc();
     if (!r)
         return -1;
@@ -640,6 +643,12 @@ static void test_errors(void **state)
     assert_non_null(strstr(err, ": the model broke"));
     free(err);
     m.fail_after = 0;
+    /* a simulation that reports an interruption interrupts the run */
+    m.interrupt_after = 50;
+    err = run_err(&pb, &opt, false, &rc);
+    assert_int_equal(rc, 1);
+    free(err);
+    m.interrupt_after = 0;
     /* bad options and problems */
     opt.quantile = 1;
     opt.particles = 0;
@@ -984,6 +993,13 @@ static void test_posterior_draw(void **state)
     for (int i = 0; i < 100; i++)
         same += cc_posterior_draw_row(p, 42, (uint32_t)i) == cc_posterior_draw_row(p, 43, (uint32_t)i);
     assert_true(same < 90); /* another seed, other draws (0.54 agree by chance) */
+    cc_posterior_free(p);
+    /* quoted names (as cc_abc_posterior_csv writes names with a comma or
+     * a quote) */
+    static const char *const odd[] = {"x,\"y\"", "b"};
+    const char *quoted = "weight,\"x,\"\"y\"\"\",b\n1,2,3\n";
+    assert_int_equal(cc_posterior_read(quoted, strlen(quoted), "q.csv", odd, 2, &d, &p), 0);
+    assert_true(p->theta[0] == 2 && p->theta[1] == 3);
     cc_posterior_free(p);
     cc_diag_clear(&d);
 }

@@ -1,7 +1,8 @@
-/* test_fuzz_regressions.c - replays every input that once broke a loader
+/* test_fuzz_regressions.c - replays every input that once broke a reader
  * (tests/fuzz_regressions/) and the fuzzers' seed corpus (the shipped
- * scenarios and pathogens, tests/bad/, tests/bad_pathogens/) through both
- * loaders, as the harnesses in fuzz/ do: each input loads or fails with at
+ * scenarios and pathogens, tests/bad/, tests/bad_pathogens/, fuzz/seeds/)
+ * through both loaders and the calibration readers (posterior.csv and the
+ * checkpoint, fuzz/readers_fixture.h), as the harnesses in fuzz/ do: each input loads or fails with at
  * least one diagnostic, a loaded scenario's resolved YAML loads again and
  * resolves to the same text, and no input takes more than a few seconds.
  * Under ASan and UBSan (make test-asan) this also catches the memory errors
@@ -24,6 +25,8 @@
 #include "testutil.h"
 #include "util.h"
 
+#include "../fuzz/readers_fixture.h"
+
 #define SLOW_SECONDS 5.0
 
 static double now(void)
@@ -33,7 +36,9 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* One input through both loaders; returns the number of failures. */
+static char *scratch_ckpt; /* the fixture's resumed checkpoint */
+
+/* One input through every reader; returns the number of failures. */
 static int replay(const char *path)
 {
     size_t len = 0;
@@ -82,6 +87,10 @@ static int replay(const char *path)
     }
     cc_pathogen_free(p);
     cc_diag_clear(&d);
+    if (fx_readers(text, len, scratch_ckpt) != 0) {
+        fprintf(stderr, "%s: a calibration reader broke its promise\n", path);
+        bad++;
+    }
     double dt = now() - t0;
     if (dt > SLOW_SECONDS) {
         fprintf(stderr, "%s: took %.1f s\n", path, dt);
@@ -134,16 +143,22 @@ static void test_seed_corpus(void **state)
     (void)state;
     int bad = 0;
     int n = replay_dir("scenarios", &bad) + replay_dir("pathogens", &bad) +
-            replay_dir("tests/bad", &bad) + replay_dir("tests/bad_pathogens", &bad);
-    assert_true(n >= 40);
+            replay_dir("tests/bad", &bad) + replay_dir("tests/bad_pathogens", &bad) +
+            replay_dir("fuzz/seeds", &bad);
+    assert_true(n >= 43);
     assert_int_equal(bad, 0);
 }
 
 int main(void)
 {
+    char *dir = tu_tmpdir();
+    scratch_ckpt = cc_asprintf("%s/checkpoint", dir);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_regressions),
         cmocka_unit_test(test_seed_corpus),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    free(scratch_ckpt);
+    free(dir);
+    return rc;
 }
