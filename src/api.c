@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "facility.h"
+#include "outdir.h"
 #include "output.h"
 #include "people.h"
 #include "policy.h"
@@ -212,6 +213,7 @@ typedef struct run_shared {
     const carcer_run_options *opt;
     long done, total; /* replicate-days */
     int multi;        /* several replicates: rows carry a replicate column */
+    cc_outdir *stream; /* the rows of each replicate go here as it ends, or NULL */
 } run_shared;
 
 static void count_days(run_shared *sh, long days)
@@ -243,13 +245,20 @@ static int advance(cc_sim *sim, int32_t until, run_shared *sh, cc_diag *diag)
 
 /* The results of a replicate whose days have all run: 0 or -1. */
 static int finish(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc_metrics *m,
-                  char **ts)
+                  char **ts, cc_diag *diag)
 {
     if (cc_sim_metrics(sim, m) != 0)
         return -1;
     ensure_required(m);
     if (m->failed)
         return -1;
+    if (!ts && sh->stream) {
+        cc_buf b = {0};
+        cc_output_ts_rows(&b, s, cc_sim_rows(sim), s->days, r, sh->multi);
+        if (b.failed)
+            cc_buf_free(&b);
+        return cc_outdir_ordered_put(sh->stream, r, b.failed ? NULL : b.data, diag);
+    }
     if (ts) {
         cc_buf b = {0};
         cc_output_ts_rows(&b, s, cc_sim_rows(sim), s->days, r, sh->multi);
@@ -268,7 +277,7 @@ static int run_rest(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc
 {
     int rc = advance(sim, s->days, sh, diag);
     if (rc == 0)
-        rc = finish(sim, s, r, sh, m, ts);
+        rc = finish(sim, s, r, sh, m, ts, diag);
     cc_sim_free(sim);
     return rc;
 }
@@ -372,7 +381,8 @@ carcer_status cc_run_set(const cc_scenario *const *s, int n, const carcer_run_op
     long total = 0;
     for (int j = 0; j < n; j++) {
         int same = j > 0 && share ? cc_scenario_same_but_policies(s[0], s[j]) : 0;
-        if (!share || same < 0 || !(out[j] = results_new(s[j], seed, k, opt.keep_timeseries))) {
+        bool keep = opt.keep_timeseries && !(opt.output && n == 1);
+        if (!share || same < 0 || !(out[j] = results_new(s[j], seed, k, keep))) {
             for (int i = 0; i <= j; i++) {
                 carcer_results_free(out[i]);
                 out[i] = NULL;
@@ -384,7 +394,23 @@ carcer_status cc_run_set(const cc_scenario *const *s, int n, const carcer_run_op
         total += (long)k * s[j]->days;
     }
 
-    run_shared sh = {&opt, 0, total, k > 1};
+    run_shared sh = {&opt, 0, total, k > 1, NULL};
+    if (opt.output && opt.keep_timeseries && n == 1) {
+        /* the rows go to the output as replicates end, in replicate order */
+        cc_buf head = {0};
+        cc_output_ts_header(&head, k > 1);
+        int rc = head.failed ? -1 : cc_outdir_ordered_begin(opt.output, "timeseries.csv",
+                                                            head.data, k, &diag->d);
+        cc_buf_free(&head);
+        if (rc != 0) {
+            carcer_results_free(out[0]);
+            out[0] = NULL;
+            free(share);
+            return CARCER_IO;
+        }
+        sh.stream = opt.output;
+        out[0]->streamed = 1;
+    }
     int failed = 0, interrupted = 0;
     cc_diag *rep_diag = calloc((size_t)k, sizeof *rep_diag);
     if (!rep_diag) {
@@ -459,67 +485,88 @@ double carcer_results_metric(const carcer_results *res, const char *key, int rep
     return j >= 0 ? res->metrics[replicate].m[j].value : NAN;
 }
 
+/* The run id: a checksum of what the run is (its scenario as run, seed,
+ * replicates and version), so the same inputs give the same bytes. */
+static void run_id(const carcer_results *res, char out[17])
+{
+    uint64_t h = cc_fnv1a64(CC_FNV_OFFSET, "run", 4);
+    char t[64];
+    int n = snprintf(t, sizeof t, "%s %llu %d", CARCER_VERSION, (unsigned long long)res->seed,
+                     res->k);
+    h = cc_fnv1a64(h, t, (size_t)n);
+    h = cc_fnv1a64(h, res->resolved, strlen(res->resolved));
+    cc_run_id_format(h, out);
+}
+
+carcer_status carcer_results_stage(const carcer_results *res, carcer_output *o,
+                                   carcer_diag *diag)
+{
+    const cc_scenario *s = res->s;
+    int multi = res->k > 1;
+    char id[17];
+    run_id(res, id);
+    if (res->streamed) {
+        if (cc_outdir_ordered_end(o, &diag->d) != 0)
+            return CARCER_IO;
+    } else if (res->ts) {
+        cc_buf b = {0};
+        cc_output_ts_header(&b, multi);
+        int f = b.failed ? -1 : cc_outdir_begin(o, "timeseries.csv", &diag->d);
+        int rc = f < 0 ? -1 : cc_outdir_append(o, f, b.data, b.len, &diag->d);
+        for (int r = 0; rc == 0 && r < res->k; r++)
+            rc = cc_outdir_append(o, f, res->ts[r], strlen(res->ts[r]), &diag->d);
+        if (f >= 0 && cc_outdir_end(o, f, &diag->d) != 0)
+            rc = -1;
+        int nomem = b.failed;
+        cc_buf_free(&b);
+        if (nomem)
+            return CARCER_NOMEM;
+        if (rc != 0)
+            return CARCER_IO;
+    }
+    char *json = cc_output_summary_json(s, res->seed, res->metrics, res->k, id);
+    if (!json)
+        return CARCER_NOMEM;
+    int rc = cc_outdir_stage(o, "summary.json", json, strlen(json), &diag->d);
+    free(json);
+    if (rc != 0)
+        return CARCER_IO;
+    if (multi) {
+        char *reps = cc_output_replicates_csv(res->metrics, res->k);
+        if (!reps)
+            return CARCER_NOMEM;
+        rc = cc_outdir_stage(o, "replicates.csv", reps, strlen(reps), &diag->d);
+        free(reps);
+        if (rc != 0)
+            return CARCER_IO;
+    }
+    char *text = cc_asprintf("# carcer %s run %s: the scenario as run, every default filled in\n%s",
+                             CARCER_VERSION, id, res->resolved);
+    if (!text)
+        return CARCER_NOMEM;
+    rc = cc_outdir_stage(o, "scenario.resolved.yaml", text, strlen(text), &diag->d);
+    free(text);
+    if (rc != 0)
+        return CARCER_IO;
+    cc_outdir_set_run(o, id, "run");
+    return CARCER_OK;
+}
+
 carcer_status carcer_results_write(const carcer_results *res, const char *dir,
                                    carcer_diag *diag)
 {
-    cc_outset o;
-    if (cc_outset_open(&o, dir) != 0) {
-        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
-                    strerror(errno));
-        return CARCER_IO;
+    if (res->streamed) {
+        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL,
+                    "these results streamed their time series to the run's output; stage them "
+                    "there (carcer_results_stage)");
+        return CARCER_INPUT;
     }
-    const cc_scenario *s = res->s;
-    int multi = res->k > 1;
-    carcer_status st = CARCER_OK;
-    const char *failed_name = NULL;
-
-    if (res->ts) {
-        cc_buf b = {0};
-        cc_output_ts_header(&b, multi);
-        for (int r = 0; r < res->k; r++)
-            cc_buf_append(&b, res->ts[r], strlen(res->ts[r]));
-        if (b.failed)
-            st = CARCER_NOMEM;
-        else if (cc_outset_stage(&o, "timeseries.csv", b.data, b.len) != 0)
-            failed_name = "timeseries.csv";
-        cc_buf_free(&b);
-    }
-    char *json = NULL, *reps = NULL;
-    if (st == CARCER_OK && !failed_name) {
-        json = cc_output_summary_json(s, res->seed, res->metrics, res->k);
-        if (!json)
-            st = CARCER_NOMEM;
-        else if (cc_outset_stage(&o, "summary.json", json, strlen(json)) != 0)
-            failed_name = "summary.json";
-    }
-    if (st == CARCER_OK && !failed_name && multi) {
-        reps = cc_output_replicates_csv(res->metrics, res->k);
-        if (!reps)
-            st = CARCER_NOMEM;
-        else if (cc_outset_stage(&o, "replicates.csv", reps, strlen(reps)) != 0)
-            failed_name = "replicates.csv";
-    }
-    if (st == CARCER_OK && !failed_name) {
-        char *text = cc_asprintf("# carcer %s: the scenario as run, every default filled in\n%s",
-                                 CARCER_VERSION, res->resolved);
-        if (!text)
-            st = CARCER_NOMEM;
-        else if (cc_outset_stage(&o, "scenario.resolved.yaml", text, strlen(text)) != 0)
-            failed_name = "scenario.resolved.yaml";
-        free(text);
-    }
-    if (st == CARCER_OK && failed_name)
-        st = CARCER_IO;
-    if (failed_name)
-        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot write %s: %s", failed_name,
-                    strerror(errno));
-    if (st == CARCER_OK && cc_outset_commit(&o) != 0) {
-        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot rename the results into place: %s",
-                    strerror(errno));
-        st = CARCER_IO;
-    }
-    cc_outset_close(&o);
-    free(json);
-    free(reps);
+    carcer_output *o = NULL;
+    carcer_status st = carcer_output_open(dir, diag, &o);
+    if (st == CARCER_OK)
+        st = carcer_results_stage(res, o, diag);
+    if (st == CARCER_OK)
+        st = carcer_output_commit(o, diag);
+    carcer_output_free(o);
     return st;
 }

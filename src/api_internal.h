@@ -25,6 +25,7 @@ struct carcer_results {
     int k;
     cc_metrics *metrics; /* [k] */
     char **ts;           /* [k] CSV rows of each replicate, or NULL */
+    int streamed;        /* the rows went to the run's output (options.output) */
 };
 
 /* Run replicates 0..k-1 of scenarios s[0..n) with one seed (the options',
