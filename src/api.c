@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "facility.h"
+#include "memest.h"
 #include "outdir.h"
 #include "output.h"
 #include "people.h"
@@ -144,31 +145,31 @@ char *carcer_schema_markdown(void) { return cc_schema_markdown(); }
 
 double carcer_scenario_memory_estimate(const carcer_scenario *sc)
 {
-    /* People ever present: the initial stock plus every arrival over the
-     * run (children come on top: at most one per woman, counted by the
-     * with_child share). Each person costs a record of the person store
-     * (people.h), in an array that grows by half (counted as twice the
-     * people), plus a place in the facility's and the cell's member arrays
-     * and a calendar entry. Each cell costs its record and its slots in the
-     * occupancy order (facility.h). The daily rows come on top. */
-    const cc_scenario *s = sc->s;
-    const cc_people_store *P = NULL;
-    const double per_person =
-        2.0 * (double)sizeof *P->rec +
-        2.0 * 2 * sizeof(int32_t) /* facility and cell member arrays, doubling */ +
-        16.0 /* calendar entry */;
-    const double per_cell = (double)(sizeof(cc_cell) + 3 * sizeof(int32_t));
-    double people = 0, arrivals = 0, cells = 0;
-    for (int f = 0; f < s->nfacilities; f++) {
-        people += (double)s->facility[f].population;
-        cells += s->facility[f].cells;
-    }
-    for (int32_t d = 0; d < s->days; d++)
-        arrivals += cc_schedule_at(&s->arrests_per_day, d) +
-                    cc_schedule_at(&s->direct_rehab_per_day, d);
-    double persons = (people + arrivals) * (1.0 + s->people.female * s->people.with_child);
-    double rows = (double)s->days * (s->nfacilities + 1) * (double)sizeof(cc_ts_row);
-    return persons * per_person + cells * per_cell + rows + (double)sizeof *s;
+    return cc_memest_working(sc->s) + cc_memest_metrics(sc->s) + cc_memest_ts_text(sc->s, 0);
+}
+
+double carcer_run_memory_estimate(const carcer_scenario *const *sc, int n,
+                                  const carcer_run_options *opt_in)
+{
+    if (n < 1)
+        return 0;
+    carcer_run_options opt = opt_in ? *opt_in : carcer_run_options_default();
+    const cc_scenario **s = malloc((size_t)n * sizeof *s);
+    if (!s)
+        return INFINITY;
+    for (int j = 0; j < n; j++)
+        s[j] = sc[j]->s;
+    int k = opt.replicates > 0 ? opt.replicates : s[0]->replicates;
+#ifdef _OPENMP
+    int threads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+#else
+    int threads = 1;
+#endif
+    int keep = opt.keep_timeseries && n == 1 && !opt.output;
+    int stream = opt.keep_timeseries && n == 1 && opt.output;
+    double total = cc_memest_run(s, n, k, threads, keep, stream);
+    free(s);
+    return total;
 }
 
 /* ---- running --------------------------------------------------------------- */

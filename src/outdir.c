@@ -38,6 +38,7 @@ struct carcer_output {
     char *parent;  /* the folder that holds target */
     char *base;    /* target's last component */
     char *stage;   /* parent/.BASE.carcer-stage.PID.XXXXXX */
+    char *lock;    /* parent/.BASE.carcer-lock */
     int lock_fd;
     int committed;
     int n;
@@ -240,31 +241,41 @@ int cc_outdir_open(const char *dir, cc_diag *diag, cc_outdir **out)
         return fail_open(o, diag, "cannot write the output: %s: %s", o->target, strerror(errno));
     }
 
-    /* the lock: one writer per target at a time; a second fails at once */
-    char *lock = cc_asprintf("%s/.%s.carcer-lock", o->parent, o->base);
-    if (!lock)
+    /* the lock: one writer per target at a time; a second fails at once.
+     * The holder removes the lock file when it ends, so a writer that got
+     * the lock on a file since removed retries on the new one (the usual
+     * open-lock-check-inode loop). */
+    o->lock = cc_asprintf("%s/.%s.carcer-lock", o->parent, o->base);
+    if (!o->lock)
         return fail_open(o, diag, "out of memory%s%s", "", "");
-    o->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (o->lock_fd < 0) {
-        int e = errno;
-        fail_open(o, diag, "cannot create the lock file %s: %s", lock, strerror(e));
-        free(lock);
-        return -1;
+    for (int tries = 0;; tries++) {
+        o->lock_fd = open(o->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (o->lock_fd < 0)
+            return fail_open(o, diag, "cannot create the lock file %s: %s", o->lock,
+                             strerror(errno));
+        if (flock(o->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            char holder[32] = "";
+            ssize_t r = pread(o->lock_fd, holder, sizeof holder - 1, 0);
+            holder[r > 0 ? r : 0] = '\0';
+            holder[strcspn(holder, "\n")] = '\0';
+            cc_diag_add(diag, o->target, 0, 0, NULL, NULL,
+                        "another carcer (process %s) is writing this output folder; wait for "
+                        "it to end or choose another folder with -o",
+                        *holder ? holder : "unknown");
+            close(o->lock_fd);
+            o->lock_fd = -1;
+            cc_outdir_free(o);
+            return -1;
+        }
+        struct stat a, b;
+        if (fstat(o->lock_fd, &a) == 0 && stat(o->lock, &b) == 0 && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev)
+            break;
+        close(o->lock_fd); /* removed by the previous holder meanwhile: again */
+        o->lock_fd = -1;
+        if (tries > 100)
+            return fail_open(o, diag, "cannot lock %s%s", o->lock, "");
     }
-    if (flock(o->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        char holder[32] = "";
-        ssize_t r = pread(o->lock_fd, holder, sizeof holder - 1, 0);
-        holder[r > 0 ? r : 0] = '\0';
-        holder[strcspn(holder, "\n")] = '\0';
-        cc_diag_add(diag, o->target, 0, 0, NULL, NULL,
-                    "another carcer (process %s) is writing this output folder; wait for it "
-                    "to end or choose another folder with -o",
-                    *holder ? holder : "unknown");
-        free(lock);
-        cc_outdir_free(o);
-        return -1;
-    }
-    free(lock);
     char pid[24];
     int np = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
     if (ftruncate(o->lock_fd, 0) != 0 || pwrite(o->lock_fd, pid, (size_t)np, 0) != np) {
@@ -611,8 +622,11 @@ void cc_outdir_free(cc_outdir *o)
     free(o->ord_pending);
     if (o->stage && !o->committed)
         remove_tree(o->stage);
-    if (o->lock_fd >= 0)
-        close(o->lock_fd); /* releases the lock; the file stays for the next writer */
+    if (o->lock_fd >= 0) {
+        unlink(o->lock); /* while holding it: see open */
+        close(o->lock_fd);
+    }
+    free(o->lock);
     free(o->stage);
     free(o->target);
     free(o->parent);

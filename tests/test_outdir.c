@@ -67,18 +67,18 @@ static void files_appear_only_on_commit_and_replace_the_previous_run(void **stat
     assert_int_not_equal(access(out, F_OK), 0);
     cc_outdir_free(o);
     assert_int_not_equal(access(out, F_OK), 0);
-    assert_int_equal(count_entries(dir), 1); /* .out.carcer-lock */
+    assert_int_equal(count_entries(dir), 0); /* the lock file goes with its holder */
 
     stage_commit(out, "a.csv", "hello\n", "0000000000000001");
     assert_true(exists(out, "a.csv"));
     assert_true(exists(out, "run.json"));
-    assert_int_equal(count_entries(dir), 2); /* out and its lock: no staging left */
+    assert_int_equal(count_entries(dir), 1); /* out: no staging, no lock left */
     /* a second run that writes only b.csv: nothing of the first survives */
     stage_commit(out, "b.csv", "world\n", "0000000000000002");
     assert_false(exists(out, "a.csv"));
     assert_true(exists(out, "b.csv"));
     assert_int_equal(count_entries(out), 2);
-    assert_int_equal(count_entries(dir), 2);
+    assert_int_equal(count_entries(dir), 1);
     assert_int_equal(cc_outdir_verify(out, &d), 0);
     size_t len;
     char *p = cc_asprintf("%s/run.json", out);
@@ -197,7 +197,7 @@ static void stale_staging_of_dead_writers_is_removed(void **state)
     cc_outdir *o = NULL;
     assert_int_equal(cc_outdir_open(out, &d, &o), 0);
     cc_outdir_free(o);
-    assert_int_equal(count_entries(dir), 2); /* the lock and the live one */
+    assert_int_equal(count_entries(dir), 1); /* the live one */
     assert_int_equal(access(live, F_OK), 0);
     rmdir(live);
     free(live);
