@@ -535,9 +535,8 @@ static int swap_in(cc_outdir *o)
         return -1;
     }
     /* the previous folder now lives at the staging name, as after an exchange */
-    if (rename(aside, o->stage) != 0) {
-        /* left at `aside`, a staging name too: the next writer removes it */
-    }
+    if (rename(aside, o->stage) != 0)
+        remove_tree(aside); /* what commit would have removed at the staging name */
     free(aside);
     return 0;
 }
