@@ -163,9 +163,10 @@ CARCER_API carcer_status carcer_run(const carcer_scenario *sc, const carcer_run_
 CARCER_API void carcer_results_free(carcer_results *res);
 
 /* Write timeseries.csv, summary.json, scenario.resolved.yaml (and with
- * several replicates replicates.csv) into dir, creating it if needed. Every
- * file goes to a temporary first and is renamed into place only when all
- * are complete, so an interrupted write leaves the previous results. */
+ * several replicates replicates.csv) and run.json as the folder dir:
+ * carcer_output_open, carcer_results_stage, carcer_output_commit, so dir
+ * holds exactly the previous results or these. CARCER_INPUT when the run
+ * streamed its time series to an output of its own (options.output). */
 CARCER_API carcer_status carcer_results_write(const carcer_results *res, const char *dir,
                                               carcer_diag *diag);
 /* Stage the files of carcer_results_write into an open output folder (the
