@@ -231,6 +231,11 @@ int cc_outdir_open(const char *dir, cc_diag *diag, cc_outdir **out)
                          "cannot write the output: no permission to create files in %s (%s)",
                          o->parent, strerror(errno));
     if (lstat(o->target, &st) == 0) {
+        if (S_ISLNK(st.st_mode))
+            return fail_open(o, diag,
+                             "cannot write the output: %s is a symbolic link; carcer replaces "
+                             "the whole folder, so name the folder itself%s",
+                             o->target, "");
         if (!S_ISDIR(st.st_mode))
             return fail_open(o, diag, "cannot write the output: %s exists and is not a folder%s",
                              o->target, "");

@@ -11,6 +11,17 @@ carcer=$1
 # a run long enough to be interrupted: 400 replicates of 365 days
 sed 's/^days: 60/days: 365/' "$tmp/small.yaml" >"$tmp/long.yaml"
 
+# wait_staging DIR PID: wait (up to 20 s) until process PID has created its
+# staging folder beside DIR, i.e. has loaded the scenario, installed its
+# signal handlers and started to simulate
+wait_staging() {
+    for _ in $(seq 1 200); do
+        ls -A "$(dirname "$1")" | grep -q "^\.$(basename "$1")\.carcer-stage\.$2\." && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # --- nothing of the previous run survives ------------------------------------
 "$carcer" run "$tmp/small.yaml" --replicates 10 -o "$tmp/a" --quiet || fail "10-replicate run"
 [ -s "$tmp/a/replicates.csv" ] || fail "10 replicates wrote no replicates.csv"
@@ -44,7 +55,8 @@ mkdir -p "$tmp/ro"
 chmod 555 "$tmp/ro"
 mkdir -p "$tmp/mine"
 echo notes >"$tmp/mine/notes.txt"
-for o in "$tmp/missing/parent/out" "$tmp/file" "$tmp/file/out" "$tmp/mine" "$tmp/ro/out"; do
+ln -s "$tmp/a" "$tmp/link"
+for o in "$tmp/missing/parent/out" "$tmp/file" "$tmp/file/out" "$tmp/mine" "$tmp/ro/out" "$tmp/link"; do
     if [ "$o" = "$tmp/ro/out" ] && [ "$(id -u)" -eq 0 ]; then continue; fi # root writes anywhere
     start=$(date +%s%N)
     timeout 60 "$carcer" run "$tmp/long.yaml" --replicates 400 -o "$o" --quiet >/dev/null 2>"$tmp/err"
@@ -91,7 +103,7 @@ for sig in HUP TERM; do
     cp -r "$tmp/ref5" "$tmp/s"
     "$carcer" run "$tmp/long.yaml" --replicates 400 --threads 2 -o "$tmp/s" --quiet 2>"$tmp/err" &
     pid=$!
-    sleep 0.5
+    wait_staging "$tmp/s" "$pid" || fail "SIG$sig: the run did not start"
     kill -s "$sig" "$pid"
     wait "$pid"
     rc=$?
@@ -106,7 +118,8 @@ rm -rf "$tmp/k"
 cp -r "$tmp/ref5" "$tmp/k"
 "$carcer" run "$tmp/long.yaml" --replicates 400 --threads 2 -o "$tmp/k" --quiet 2>/dev/null &
 pid=$!
-sleep 0.5
+wait_staging "$tmp/k" "$pid" || fail "SIGKILL: the run did not start"
+sleep 0.2
 kill -s KILL "$pid"
 wait "$pid" 2>/dev/null
 ls -A "$tmp" | grep -q "^\.k\.carcer-stage\.$pid\." || fail "SIGKILL: no staging folder of process $pid (the test did not kill mid-run?)"
