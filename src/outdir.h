@@ -35,6 +35,12 @@
 
 #include "diag.h"
 
+/* Files carcer may stage into an output folder at most. */
+#define CC_OUTDIR_MAX_FILES 32
+
+/* The names carcer writes into an output folder (NULL-terminated). */
+extern const char *const cc_outdir_names[];
+
 /* The public carcer_output of carcer.h is this object. */
 typedef struct carcer_output cc_outdir;
 
