@@ -283,6 +283,20 @@ static void verify_catches_files_of_different_runs(void **state)
     assert_non_null(strstr(m, "replicates.csv is not one of the files of run 00000000000000aa"));
     free(m);
     cc_diag_clear(&d);
+    /* a FIFO in place of a listed file: refused, without blocking */
+    stage_commit(out, "timeseries.csv", "day\n0\n", "00000000000000aa");
+    char *ts = cc_asprintf("%s/timeseries.csv", out);
+    unlink(ts);
+    assert_int_equal(mkfifo(ts, 0644), 0);
+    assert_int_equal(cc_outdir_verify(out, &d), -1);
+    m = cc_diag_format(&d, 0);
+    assert_non_null(strstr(m, "timeseries.csv of run 00000000000000aa is missing or not a regular file"));
+    free(m);
+    cc_diag_clear(&d);
+    unlink(ts);
+    free(ts);
+    stage_commit(out, "summary.json", "{\n  \"run_id\": \"00000000000000aa\"\n}\n",
+                 "00000000000000aa");
     /* no run.json but a summary naming a run */
     unlink(q);
     char *r = cc_asprintf("%s/run.json", out);
