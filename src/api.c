@@ -18,6 +18,8 @@
 
 #include "diag.h"
 #include "facility.h"
+#include "memest.h"
+#include "outdir.h"
 #include "output.h"
 #include "people.h"
 #include "policy.h"
@@ -167,31 +169,31 @@ char *carcer_scenario_input_prior(const carcer_scenario *sc, int i)
 
 double carcer_scenario_memory_estimate(const carcer_scenario *sc)
 {
-    /* People ever present: the initial stock plus every arrival over the
-     * run (children come on top: at most one per woman, counted by the
-     * with_child share). Each person costs a record of the person store
-     * (people.h), in an array that grows by half (counted as twice the
-     * people), plus a place in the facility's and the cell's member arrays
-     * and a calendar entry. Each cell costs its record and its slots in the
-     * occupancy order (facility.h). The daily rows come on top. */
-    const cc_scenario *s = sc->s;
-    const cc_people_store *P = NULL;
-    const double per_person =
-        2.0 * (double)sizeof *P->rec +
-        2.0 * 2 * sizeof(int32_t) /* facility and cell member arrays, doubling */ +
-        16.0 /* calendar entry */;
-    const double per_cell = (double)(sizeof(cc_cell) + 3 * sizeof(int32_t));
-    double people = 0, arrivals = 0, cells = 0;
-    for (int f = 0; f < s->nfacilities; f++) {
-        people += (double)s->facility[f].population;
-        cells += s->facility[f].cells;
-    }
-    for (int32_t d = 0; d < s->days; d++)
-        arrivals += cc_schedule_at(&s->arrests_per_day, d) +
-                    cc_schedule_at(&s->direct_rehab_per_day, d);
-    double persons = (people + arrivals) * (1.0 + s->people.female * s->people.with_child);
-    double rows = (double)s->days * (s->nfacilities + 1) * (double)sizeof(cc_ts_row);
-    return persons * per_person + cells * per_cell + rows + (double)sizeof *s;
+    return cc_memest_working(sc->s) + cc_memest_metrics(sc->s) + cc_memest_ts_text(sc->s, 0);
+}
+
+double carcer_run_memory_estimate(const carcer_scenario *const *sc, int n,
+                                  const carcer_run_options *opt_in)
+{
+    if (n < 1)
+        return 0;
+    carcer_run_options opt = opt_in ? *opt_in : carcer_run_options_default();
+    const cc_scenario **s = malloc((size_t)n * sizeof *s);
+    if (!s)
+        return INFINITY;
+    for (int j = 0; j < n; j++)
+        s[j] = sc[j]->s;
+    int k = opt.replicates > 0 ? opt.replicates : s[0]->replicates;
+#ifdef _OPENMP
+    int threads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+#else
+    int threads = 1;
+#endif
+    int keep = opt.keep_timeseries && n == 1 && !opt.output;
+    int stream = opt.keep_timeseries && n == 1 && opt.output;
+    double total = cc_memest_run(s, n, k, threads, keep, stream);
+    free(s);
+    return total;
 }
 
 /* ---- running --------------------------------------------------------------- */
@@ -238,6 +240,7 @@ typedef struct run_shared {
     const carcer_run_options *opt;
     long done, total; /* replicate-days */
     int multi;        /* several replicates: rows carry a replicate column */
+    cc_outdir *stream; /* the rows of each replicate go here as it ends, or NULL */
 } run_shared;
 
 static void count_days(run_shared *sh, long days)
@@ -269,7 +272,7 @@ static int advance(cc_sim *sim, int32_t until, run_shared *sh, cc_diag *diag)
 
 /* The results of a replicate whose days have all run: 0 or -1. */
 static int finish(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc_metrics *m,
-                  char **ts, double *targets)
+                  char **ts, double *targets, cc_diag *diag)
 {
     if (cc_sim_metrics(sim, m) != 0)
         return -1;
@@ -279,6 +282,13 @@ static int finish(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc_m
     /* a full run holds every day and key a loaded target reads (targets.c) */
     if (targets && cc_targets_eval(s, cc_sim_rows(sim), s->days, m, targets) != 0)
         return -1;
+    if (!ts && sh->stream) {
+        cc_buf b = {0};
+        cc_output_ts_rows(&b, s, cc_sim_rows(sim), s->days, r, sh->multi);
+        if (b.failed)
+            cc_buf_free(&b);
+        return cc_outdir_ordered_put(sh->stream, r, b.failed ? NULL : b.data, diag);
+    }
     if (ts) {
         cc_buf b = {0};
         cc_output_ts_rows(&b, s, cc_sim_rows(sim), s->days, r, sh->multi);
@@ -297,7 +307,7 @@ static int run_rest(cc_sim *sim, const cc_scenario *s, int r, run_shared *sh, cc
 {
     int rc = advance(sim, s->days, sh, diag);
     if (rc == 0)
-        rc = finish(sim, s, r, sh, m, ts, targets);
+        rc = finish(sim, s, r, sh, m, ts, targets, diag);
     cc_sim_free(sim);
     return rc;
 }
@@ -438,7 +448,8 @@ carcer_status cc_run_set(const cc_scenario *const *s, int n, const carcer_run_op
     long total = 0;
     for (int j = 0; j < n; j++) {
         int same = j > 0 && share ? cc_scenario_same_but_policies(s[0], s[j]) : 0;
-        if (!share || same < 0 || !(out[j] = results_new(s[j], seed, k, opt.keep_timeseries))) {
+        bool keep = opt.keep_timeseries && !(opt.output && n == 1);
+        if (!share || same < 0 || !(out[j] = results_new(s[j], seed, k, keep))) {
             for (int i = 0; i <= j; i++) {
                 carcer_results_free(out[i]);
                 out[i] = NULL;
@@ -467,7 +478,23 @@ carcer_status cc_run_set(const cc_scenario *const *s, int n, const carcer_run_op
         }
     }
 
-    run_shared sh = {&opt, 0, total, k > 1};
+    run_shared sh = {&opt, 0, total, k > 1, NULL};
+    if (opt.output && opt.keep_timeseries && n == 1) {
+        /* the rows go to the output as replicates end, in replicate order */
+        cc_buf head = {0};
+        cc_output_ts_header(&head, k > 1);
+        int rc = head.failed ? -1 : cc_outdir_ordered_begin(opt.output, "timeseries.csv",
+                                                            head.data, k, &diag->d);
+        cc_buf_free(&head);
+        if (rc != 0) {
+            carcer_results_free(out[0]);
+            out[0] = NULL;
+            free(share);
+            return CARCER_IO;
+        }
+        sh.stream = opt.output;
+        out[0]->streamed = 1;
+    }
     int failed = 0, interrupted = 0;
     cc_diag *rep_diag = calloc((size_t)k, sizeof *rep_diag);
     if (!rep_diag) {
@@ -542,75 +569,97 @@ double carcer_results_metric(const carcer_results *res, const char *key, int rep
     return j >= 0 ? res->metrics[replicate].m[j].value : NAN;
 }
 
+/* The run id: a checksum of what the run is (its scenario as run, seed,
+ * replicates and version), so the same inputs give the same bytes. */
+static void run_id(const carcer_results *res, char out[17])
+{
+    uint64_t h = cc_fnv1a64(CC_FNV_OFFSET, "run", 4);
+    char t[64];
+    int n = snprintf(t, sizeof t, "%s %llu %d", CARCER_VERSION, (unsigned long long)res->seed,
+                     res->k);
+    h = cc_fnv1a64(h, t, (size_t)n);
+    h = cc_fnv1a64(h, res->resolved, strlen(res->resolved));
+    cc_run_id_format(h, out);
+}
+
+carcer_status carcer_results_stage(const carcer_results *res, carcer_output *o,
+                                   carcer_diag *diag)
+{
+    const cc_scenario *s = res->s;
+    int multi = res->k > 1;
+    char id[17];
+    run_id(res, id);
+    if (res->streamed) {
+        if (cc_outdir_ordered_end(o, &diag->d) != 0)
+            return CARCER_IO;
+    } else if (res->ts) {
+        cc_buf b = {0};
+        cc_output_ts_header(&b, multi);
+        int f = b.failed ? -1 : cc_outdir_begin(o, "timeseries.csv", &diag->d);
+        int rc = f < 0 ? -1 : cc_outdir_append(o, f, b.data, b.len, &diag->d);
+        for (int r = 0; rc == 0 && r < res->k; r++)
+            rc = cc_outdir_append(o, f, res->ts[r], strlen(res->ts[r]), &diag->d);
+        if (f >= 0 && cc_outdir_end(o, f, &diag->d) != 0)
+            rc = -1;
+        int nomem = b.failed;
+        cc_buf_free(&b);
+        if (nomem)
+            return CARCER_NOMEM;
+        if (rc != 0)
+            return CARCER_IO;
+    }
+    char *json = cc_output_summary_json(s, res->seed, res->metrics, res->k, id);
+    if (!json)
+        return CARCER_NOMEM;
+    int rc = cc_outdir_stage(o, "summary.json", json, strlen(json), &diag->d);
+    free(json);
+    if (rc != 0)
+        return CARCER_IO;
+    if (multi) {
+        char *reps = cc_output_replicates_inputs_csv(res->metrics, res->k, s, res->inputs);
+        if (!reps)
+            return CARCER_NOMEM;
+        rc = cc_outdir_stage(o, "replicates.csv", reps, strlen(reps), &diag->d);
+        free(reps);
+        if (rc != 0)
+            return CARCER_IO;
+    }
+    if (res->targets) {
+        char *csv = cc_targets_csv(s, res->targets, res->k);
+        if (!csv)
+            return CARCER_NOMEM;
+        rc = cc_outdir_stage(o, "targets.csv", csv, strlen(csv), &diag->d);
+        free(csv);
+        if (rc != 0)
+            return CARCER_IO;
+    }
+    char *text = cc_asprintf("# carcer %s run %s: the scenario as run, every default filled in\n%s",
+                             CARCER_VERSION, id, res->resolved);
+    if (!text)
+        return CARCER_NOMEM;
+    rc = cc_outdir_stage(o, "scenario.resolved.yaml", text, strlen(text), &diag->d);
+    free(text);
+    if (rc != 0)
+        return CARCER_IO;
+    cc_outdir_set_run(o, id, "run");
+    return CARCER_OK;
+}
+
 carcer_status carcer_results_write(const carcer_results *res, const char *dir,
                                    carcer_diag *diag)
 {
-    cc_outset o;
-    if (cc_outset_open(&o, dir) != 0) {
-        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
-                    strerror(errno));
-        return CARCER_IO;
+    if (res->streamed) {
+        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL,
+                    "these results streamed their time series to the run's output; stage them "
+                    "there (carcer_results_stage)");
+        return CARCER_INPUT;
     }
-    const cc_scenario *s = res->s;
-    int multi = res->k > 1;
-    carcer_status st = CARCER_OK;
-    const char *failed_name = NULL;
-
-    if (res->ts) {
-        cc_buf b = {0};
-        cc_output_ts_header(&b, multi);
-        for (int r = 0; r < res->k; r++)
-            cc_buf_append(&b, res->ts[r], strlen(res->ts[r]));
-        if (b.failed)
-            st = CARCER_NOMEM;
-        else if (cc_outset_stage(&o, "timeseries.csv", b.data, b.len) != 0)
-            failed_name = "timeseries.csv";
-        cc_buf_free(&b);
-    }
-    char *json = NULL, *reps = NULL;
-    if (st == CARCER_OK && !failed_name) {
-        json = cc_output_summary_json(s, res->seed, res->metrics, res->k);
-        if (!json)
-            st = CARCER_NOMEM;
-        else if (cc_outset_stage(&o, "summary.json", json, strlen(json)) != 0)
-            failed_name = "summary.json";
-    }
-    if (st == CARCER_OK && !failed_name && multi) {
-        reps = cc_output_replicates_inputs_csv(res->metrics, res->k, s, res->inputs);
-        if (!reps)
-            st = CARCER_NOMEM;
-        else if (cc_outset_stage(&o, "replicates.csv", reps, strlen(reps)) != 0)
-            failed_name = "replicates.csv";
-    }
-    if (st == CARCER_OK && !failed_name && res->targets) {
-        char *csv = cc_targets_csv(s, res->targets, res->k);
-        if (!csv)
-            st = CARCER_NOMEM;
-        else if (cc_outset_stage(&o, "targets.csv", csv, strlen(csv)) != 0)
-            failed_name = "targets.csv";
-        free(csv);
-    }
-    if (st == CARCER_OK && !failed_name) {
-        char *text = cc_asprintf("# carcer %s: the scenario as run, every default filled in\n%s",
-                                 CARCER_VERSION, res->resolved);
-        if (!text)
-            st = CARCER_NOMEM;
-        else if (cc_outset_stage(&o, "scenario.resolved.yaml", text, strlen(text)) != 0)
-            failed_name = "scenario.resolved.yaml";
-        free(text);
-    }
-    if (st == CARCER_OK && failed_name)
-        st = CARCER_IO;
-    if (failed_name)
-        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot write %s: %s", failed_name,
-                    strerror(errno));
-    if (st == CARCER_OK && cc_outset_commit(&o) != 0) {
-        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot rename the results into place: %s",
-                    strerror(errno));
-        st = CARCER_IO;
-    }
-    cc_outset_close(&o);
-    free(json);
-    free(reps);
+    carcer_output *o = NULL;
+    carcer_status st = carcer_output_open(dir, diag, &o);
+    if (st == CARCER_OK)
+        st = carcer_results_stage(res, o, diag);
+    if (st == CARCER_OK)
+        st = carcer_output_commit(o, diag);
+    carcer_output_free(o);
     return st;
 }

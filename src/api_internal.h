@@ -29,6 +29,7 @@ struct carcer_results {
     double *inputs;      /* [k][ninputs] their values in each replicate, or NULL */
     double *targets;     /* [k * cc_targets_count(s)] each replicate's target values
                           * (targets.h), or NULL when the scenario has none */
+    int streamed;        /* the rows went to the run's output (options.output) */
 };
 
 /* Run replicates 0..k-1 of scenarios s[0..n) with one seed (the options',

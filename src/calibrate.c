@@ -30,6 +30,7 @@
 
 #include "api_internal.h"
 #include "metrics.h"
+#include "outdir.h"
 #include "output.h"
 #include "posterior.h"
 #include "prior.h"
@@ -234,9 +235,30 @@ static char *calibrated_yaml(const cc_scenario *s)
     return out;
 }
 
+/* The whole file at path (malloc'd), or NULL. */
+static char *read_whole(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    cc_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        cc_buf_append(&b, chunk, n);
+    int err = ferror(f);
+    fclose(f);
+    if (err || b.failed) {
+        cc_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return b.data;
+}
+
 static carcer_status write_outputs(const cc_scenario *s, const cc_abc_result *res,
                                    const double *q05, const double *q50, const double *q95,
-                                   const char *dir, cc_diag *diag)
+                                   const char *dir, cc_outdir *out, cc_diag *diag)
 {
     int ni = res->ninputs, nt = res->nstats;
     char **desc = calloc((size_t)ni, sizeof *desc);
@@ -267,25 +289,33 @@ static carcer_status write_outputs(const cc_scenario *s, const cc_abc_result *re
             if (!files[f].text)
                 st = CARCER_NOMEM;
     }
-    cc_outset o;
-    if (st == CARCER_OK && cc_outset_open(&o, dir) != 0) {
-        cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
-                    strerror(errno));
+    /* the checkpoint and the scenario calibrated stay with the results, so
+     * that the folder says what it came from (and a resume of a finished
+     * calibration writes the same files again) */
+    size_t clen = 0, slen = 0;
+    char *ckpt_path = cc_asprintf("%s/%s", dir, CC_CALIBRATE_CHECKPOINT);
+    char *ckpt = ckpt_path ? read_whole(ckpt_path, &clen) : NULL;
+    char *scen = cc_scenario_resolved_yaml(s);
+    if (st == CARCER_OK && (!ckpt || !scen))
         st = CARCER_IO;
-    } else if (st == CARCER_OK) {
-        for (int f = 0; f < 4 && st == CARCER_OK; f++)
-            if (cc_outset_stage(&o, files[f].name, files[f].text, strlen(files[f].text)) != 0) {
-                cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot write %s: %s", files[f].name,
-                            strerror(errno));
-                st = CARCER_IO;
-            }
-        if (st == CARCER_OK && cc_outset_commit(&o) != 0) {
-            cc_diag_add(diag, dir, 0, 0, NULL, NULL,
-                        "cannot rename the results into place: %s", strerror(errno));
+    for (int f = 0; f < 4 && st == CARCER_OK; f++)
+        if (cc_outdir_stage(out, files[f].name, files[f].text, strlen(files[f].text), diag) != 0)
             st = CARCER_IO;
-        }
-        cc_outset_close(&o);
+    if (st == CARCER_OK && (cc_outdir_stage(out, CC_CALIBRATE_CHECKPOINT, ckpt, clen, diag) != 0 ||
+                            cc_outdir_stage(out, CC_CALIBRATE_SCENARIO, scen, strlen(scen), diag) != 0))
+        st = CARCER_IO;
+    (void)slen;
+    if (st == CARCER_OK) {
+        char id[17];
+        cc_run_id_format(cc_fnv1a64(0xcbf29ce484222325ULL, files[0].text, strlen(files[0].text)),
+                         id);
+        cc_outdir_set_run(out, id, "calibrate");
+        if (cc_outdir_commit(out, diag) != 0)
+            st = CARCER_IO;
     }
+    free(ckpt_path);
+    free(ckpt);
+    free(scen);
     if (st == CARCER_NOMEM)
         cc_diag_add(diag, s->file, 0, 0, NULL, NULL, "out of memory");
     for (int f = 0; f < 4; f++)
@@ -325,10 +355,31 @@ carcer_status cc_calibrate_timed(const cc_scenario *s, const cc_abc_options *opt
                         cc_targets_name(s, k));
             return CARCER_INPUT;
         }
+    /* the folder is checked and locked for the whole calibration; the
+     * checkpoint and the scenario calibrated live in it as it goes, the
+     * results are staged and swapped in at the end */
+    cc_outdir *out = NULL;
+    if (cc_outdir_open(dir, diag, &out) != 0)
+        return CARCER_IO;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
                     strerror(errno));
+        cc_outdir_free(out);
         return CARCER_IO;
+    }
+    if (!resume) {
+        char *scen = cc_scenario_resolved_yaml(s);
+        char *path = cc_asprintf("%s/%s", dir, CC_CALIBRATE_SCENARIO);
+        int bad = !scen || !path || cc_write_file_atomic(path, scen, strlen(scen)) != 0;
+        if (bad)
+            cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot write %s: %s",
+                        CC_CALIBRATE_SCENARIO, strerror(errno));
+        free(scen);
+        free(path);
+        if (bad) {
+            cc_outdir_free(out);
+            return CARCER_IO;
+        }
     }
     cal_ctx c = {s, cc_targets_last_day(s) + 1, nt, opt_in->stop, stats};
     const char **inames = malloc(sizeof *inames * (size_t)ni);
@@ -379,9 +430,10 @@ carcer_status cc_calibrate_timed(const cc_scenario *s, const cc_abc_options *opt
         p50 = q50;
         p95 = q95;
     }
-    st = write_outputs(s, res, p05, p50, p95, dir, diag);
+    st = write_outputs(s, res, p05, p50, p95, dir, out, diag);
     cc_abc_result_free(res);
 out:
+    cc_outdir_free(out);
     free(inames);
     free(tnames);
     free(obs);

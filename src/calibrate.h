@@ -18,8 +18,10 @@
 #include "diag.h"
 #include "scenario.h"
 
-/* The name of the checkpoint file inside the output folder. */
+/* The checkpoint inside the output folder, and the scenario calibrated as
+ * resolved (what `carcer calibrate --resume DIR` loads again). */
 #define CC_CALIBRATE_CHECKPOINT "calibration.checkpoint"
+#define CC_CALIBRATE_SCENARIO "scenario.calibrating.yaml"
 
 /* Calibrate s with the engine's options (opt->checkpoint is set by the
  * driver) into folder dir: posterior.csv, generations.csv,

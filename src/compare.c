@@ -23,6 +23,7 @@
 
 #include "api_internal.h"
 #include "draws.h"
+#include "outdir.h"
 #include "output.h"
 #include "util.h"
 
@@ -160,10 +161,39 @@ static int append(struct fy_document *doc, struct fy_node *map, const char *key,
              : -1;
 }
 
+/* The run id of a comparison: a checksum of every scenario as run, the
+ * seed, the replicates and the version. */
+static void comparison_id(const carcer_comparison *c, char out[17])
+{
+    uint64_t h = cc_fnv1a64(CC_FNV_OFFSET, "compare", 8);
+    char t[64];
+    int n = snprintf(t, sizeof t, "%s %llu %d %d", CARCER_VERSION,
+                     (unsigned long long)c->res[0]->seed, c->res[0]->k, c->n);
+    h = cc_fnv1a64(h, t, (size_t)n);
+    for (int i = 0; i < c->n; i++)
+        h = cc_fnv1a64(h, c->res[i]->resolved, strlen(c->res[i]->resolved) + 1);
+    cc_run_id_format(h, out);
+}
+
 carcer_status carcer_comparison_write(const carcer_comparison *c, const char *dir,
                                       carcer_diag *diag)
 {
+    carcer_output *o = NULL;
+    carcer_status st = carcer_output_open(dir, diag, &o);
+    if (st == CARCER_OK)
+        st = carcer_comparison_stage(c, o, diag);
+    if (st == CARCER_OK)
+        st = carcer_output_commit(o, diag);
+    carcer_output_free(o);
+    return st;
+}
+
+carcer_status carcer_comparison_stage(const carcer_comparison *c, carcer_output *o,
+                                      carcer_diag *diag)
+{
     const carcer_results *base = c->res[0];
+    char id[17];
+    comparison_id(c, id);
     int k = base->k;
     double *x = malloc(sizeof *x * (size_t)k), *d = malloc(sizeof *d * (size_t)k);
     cc_buf csv = {0};
@@ -175,6 +205,7 @@ carcer_status carcer_comparison_write(const carcer_comparison *c, const char *di
     }
     struct fy_node *root = fy_node_create_mapping(doc);
     fy_document_set_root(doc, root);
+    append(doc, root, "run_id", cc_output_string_node(doc, id));
     append(doc, root, "replicates", num(doc, k));
     append(doc, root, "seed", num(doc, (double)base->seed));
     struct fy_node *list = fy_node_create_sequence(doc);
@@ -239,22 +270,11 @@ carcer_status carcer_comparison_write(const carcer_comparison *c, const char *di
         st = CARCER_NOMEM;
         goto out;
     }
-    cc_outset o;
-    if (cc_outset_open(&o, dir) != 0) {
-        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
-                    strerror(errno));
-        free(json);
+    if (cc_outdir_stage(o, "compare.csv", csv.data, csv.len, &diag->d) != 0 ||
+        cc_outdir_stage(o, "compare.json", json, strlen(json), &diag->d) != 0)
         st = CARCER_IO;
-        goto out;
-    }
-    if (cc_outset_stage(&o, "compare.csv", csv.data, csv.len) != 0 ||
-        cc_outset_stage(&o, "compare.json", json, strlen(json)) != 0 ||
-        cc_outset_commit(&o) != 0) {
-        cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL, "cannot write the comparison: %s",
-                    strerror(errno));
-        st = CARCER_IO;
-    }
-    cc_outset_close(&o);
+    else
+        cc_outdir_set_run(o, id, "compare");
     free(json);
 out:
     if (doc)

@@ -232,7 +232,8 @@ static struct fy_node *distribution(struct fy_document *doc, double *x, int k, b
     return m;
 }
 
-char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metrics *reps, int k)
+char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metrics *reps, int k,
+                             const char *run_id)
 {
     struct fy_document *doc = fy_document_create(NULL);
     if (!doc)
@@ -245,6 +246,8 @@ char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metri
     int bad = 0;
     bad |= put(doc, root, "scenario", cc_output_string_node(doc, s->name));
     bad |= put(doc, root, "carcer_version", cc_output_string_node(doc, CARCER_VERSION));
+    if (run_id)
+        bad |= put(doc, root, "run_id", cc_output_string_node(doc, run_id));
     bad |= put(doc, root, "seed", number(doc, (double)seed));
     bad |= put(doc, root, "start", cc_output_string_node(doc, start));
     bad |= put(doc, root, "end", cc_output_string_node(doc, end));
@@ -336,94 +339,4 @@ char *cc_output_replicates_inputs_csv(const cc_metrics *reps, int k, const cc_sc
         return NULL;
     }
     return b.data;
-}
-
-/* ---- staged output files ----------------------------------------------- */
-
-int cc_outset_open(cc_outset *o, const char *dir)
-{
-    memset(o, 0, sizeof *o);
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return -1;
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    o->dir = cc_strdup(dir);
-    return o->dir ? 0 : -1;
-}
-
-int cc_outset_stage(cc_outset *o, const char *name, const char *data, size_t len)
-{
-    if (o->n >= (int)(sizeof o->tmp / sizeof o->tmp[0])) {
-        errno = EMFILE;
-        return -1;
-    }
-    char *final = cc_asprintf("%s/%s", o->dir, name);
-    char *tmp = cc_asprintf("%s/.carcer-tmp-%s-XXXXXX", o->dir, name);
-    if (!final || !tmp) {
-        free(final);
-        free(tmp);
-        errno = ENOMEM;
-        return -1;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(final);
-        free(tmp);
-        errno = e;
-        return -1;
-    }
-    /* registered before writing, so a failure below still removes it */
-    o->tmp[o->n] = tmp;
-    o->final[o->n] = final;
-    o->n++;
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            close(fd);
-            errno = e;
-            return -1;
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    return close(fd);
-}
-
-int cc_outset_commit(cc_outset *o)
-{
-    for (int i = 0; i < o->n; i++) {
-        if (rename(o->tmp[i], o->final[i]) != 0)
-            return -1;
-        free(o->tmp[i]);
-        o->tmp[i] = NULL;
-    }
-    return 0;
-}
-
-void cc_outset_close(cc_outset *o)
-{
-    for (int i = 0; i < o->n; i++) {
-        if (o->tmp[i]) {
-            unlink(o->tmp[i]);
-            free(o->tmp[i]);
-        }
-        free(o->final[i]);
-    }
-    free(o->dir);
-    memset(o, 0, sizeof *o);
 }

@@ -4,8 +4,7 @@
  * The CSV columns come from one table (output.c) that gives both the header
  * and the row writer. summary.json is built as a libfyaml document from the
  * metric keys (a dotted key becomes nested objects) and emitted as JSON.
- * Every file of a run is staged as a temporary in the output folder and the
- * set is renamed into place only when all of it is written (cc_outset).
+ * The files of a run are staged and swapped in as one folder (outdir.h).
  */
 #ifndef CARCER_OUTPUT_H
 #define CARCER_OUTPUT_H
@@ -25,9 +24,10 @@ void cc_output_ts_rows(cc_buf *b, const cc_scenario *s, const cc_ts_row *rows, i
                        int replicate, int with_replicate);
 
 /* summary.json text (malloc'd) for K replicates' metrics; with K > 1 each
- * metric becomes {mean, sd, q05, q50, q95}. NULL when out of memory. */
+ * metric becomes {mean, sd, q05, q50, q95}. run_id (16 hex digits, or
+ * NULL) is written as key `run_id`. NULL when out of memory. */
 char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metrics *reps,
-                             int k);
+                             int k, const char *run_id);
 
 /* replicates.csv text: one row of scalars per replicate. */
 char *cc_output_replicates_csv(const cc_metrics *reps, int k);
@@ -44,23 +44,6 @@ struct fy_document;
 struct fy_node;
 /* A double-quoted string node of doc (so "2017" stays a string in JSON). */
 struct fy_node *cc_output_string_node(struct fy_document *doc, const char *text);
-
-/* A set of files staged as temporaries in one folder. */
-typedef struct cc_outset {
-    char *dir;
-    int n;
-    char *tmp[16];
-    char *final[16];
-} cc_outset;
-
-/* Create dir (one level) if missing; 0 or -1 with errno. */
-int cc_outset_open(cc_outset *o, const char *dir);
-/* Stage `len` bytes as file `name` of the folder; 0 or -1 with errno. */
-int cc_outset_stage(cc_outset *o, const char *name, const char *data, size_t len);
-/* Rename every staged file into place; 0 or -1 with errno. */
-int cc_outset_commit(cc_outset *o);
-/* Remove every staged temporary (safe after commit) and free. */
-void cc_outset_close(cc_outset *o);
 
 /* Append s as one CSV field, quoted when it holds a comma, quote or line break. */
 void cc_output_csv_field(cc_buf *b, const char *s);

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "api_internal.h"
+#include "outdir.h"
 #include "output.h"
 #include "pathogen.h" /* cc_yr: positioned errors about a parsed document */
 #include "util.h"
@@ -1484,6 +1485,8 @@ carcer_status carcer_report_write(const char *dir, const char *out_path, carcer_
     carcer_status st;
     if (!summary || !compare || !out) {
         st = CARCER_NOMEM;
+    } else if (cc_outdir_verify(dir, &diag->d) != 0) {
+        st = CARCER_INPUT; /* the files are not those of one run */
     } else if (access(summary, F_OK) == 0) {
         st = run_report(dir, summary, out, diag);
     } else if (access(compare, F_OK) == 0) {

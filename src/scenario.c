@@ -18,6 +18,7 @@
 #include "embedded.h"
 #include "include.h"
 #include "prior.h"
+#include "memest.h"
 #include "schema.h"
 
 #ifndef CARCER_VERSION
@@ -241,14 +242,9 @@ out:
  * an int32 index, and the engine allocates from these before day 0. */
 static void check_sizes(cc_yctx *ctx, struct fy_node *root, const cc_scenario *s)
 {
-    double people = 0, cells = 0;
-    for (int f = 0; f < s->nfacilities; f++) {
-        people += (double)s->facility[f].population;
+    double people = cc_memest_people(s), cells = 0; /* arrest_factor policies included */
+    for (int f = 0; f < s->nfacilities; f++)
         cells += s->facility[f].cells;
-    }
-    for (int32_t d = 0; d < s->days; d++)
-        people += cc_schedule_at(&s->arrests_per_day, d) +
-                  cc_schedule_at(&s->direct_rehab_per_day, d);
     cc_yaml_push_key(ctx, "facilities");
     if (people > CC_MAX_PEOPLE)
         cc_yaml_error(ctx, cc_yaml_get(root, "facilities"),

@@ -1,5 +1,5 @@
 /* test_output.c - the output writers: numbers, summary.json nesting and
- * replicate statistics, replicates.csv, staged files. */
+ * replicate statistics, replicates.csv (staged folders: test_outdir.c). */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <math.h>
@@ -50,7 +50,7 @@ static void summary_nests_keys_and_quotes_names(void **state)
     cc_metrics_add(&m, 5, "arrests");
     cc_metrics_add(&m, 0.25, "occupancy.%s.peak", "CC1");
     cc_metrics_add(&m, 3, "occupancy.%s.days_over_capacity", "CC1");
-    char *json = cc_output_summary_json(s, 9, &m, 1);
+    char *json = cc_output_summary_json(s, 9, &m, 1, NULL);
     assert_non_null(json);
     /* the scenario name "2017" stays a string; nested objects; numbers plain */
     assert_non_null(strstr(json, "\"scenario\": \"2017\""));
@@ -75,7 +75,7 @@ static void replicates_become_distributions(void **state)
         cc_metrics_add(&reps[r], r, "x");      /* 0..20: mean 10, median 10 */
         cc_metrics_add(&reps[r], 7, "y.z");    /* constant: sd 0 */
     }
-    char *json = cc_output_summary_json(s, 1, reps, K);
+    char *json = cc_output_summary_json(s, 1, reps, K, NULL);
     assert_non_null(json);
     assert_non_null(strstr(json, "\"mean\": 10"));
     assert_non_null(strstr(json, "\"q50\": 10"));
@@ -95,51 +95,6 @@ static void replicates_become_distributions(void **state)
     for (int r = 0; r < K; r++)
         cc_metrics_free(&reps[r]);
     free(s);
-}
-
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        n += e->d_name[0] != '.' || strncmp(e->d_name, ".carcer-tmp", 11) == 0;
-    closedir(d);
-    return n;
-}
-
-static void staged_files_appear_only_on_commit(void **state)
-{
-    (void)state;
-    char *dir = tu_tmpdir();
-    char *out = cc_asprintf("%s/out", dir);
-    cc_outset o;
-    assert_int_equal(cc_outset_open(&o, out), 0);
-    assert_int_equal(cc_outset_stage(&o, "a.txt", "hello\n", 6), 0);
-    assert_int_equal(cc_outset_stage(&o, "b.txt", "world\n", 6), 0);
-    /* staged: only temporaries, no final name yet */
-    char *a = cc_asprintf("%s/a.txt", out);
-    assert_int_not_equal(access(a, F_OK), 0);
-    assert_int_equal(count_entries(out), 2);
-    /* abandoned: nothing left */
-    cc_outset_close(&o);
-    assert_int_equal(count_entries(out), 0);
-    /* committed: both files, no temporaries */
-    assert_int_equal(cc_outset_open(&o, out), 0);
-    assert_int_equal(cc_outset_stage(&o, "a.txt", "hello\n", 6), 0);
-    assert_int_equal(cc_outset_commit(&o), 0);
-    cc_outset_close(&o);
-    assert_int_equal(access(a, F_OK), 0);
-    assert_int_equal(count_entries(out), 1);
-    size_t len;
-    char *text = tu_read_file(a, &len);
-    assert_string_equal(text, "hello\n");
-    free(text);
-    unlink(a);
-    rmdir(out);
-    rmdir(dir);
-    free(a);
-    free(out);
-    free(dir);
 }
 
 static void csv_header_matches_the_contract(void **state)
@@ -163,7 +118,6 @@ int main(void)
         cmocka_unit_test(numbers_read_back_exactly),
         cmocka_unit_test(summary_nests_keys_and_quotes_names),
         cmocka_unit_test(replicates_become_distributions),
-        cmocka_unit_test(staged_files_appear_only_on_commit),
         cmocka_unit_test(csv_header_matches_the_contract),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

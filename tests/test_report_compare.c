@@ -89,7 +89,8 @@ static char *write_comparison(void)
 
 static void remove_folder(char *dir)
 {
-    const char *names[] = {"compare.json", "compare.csv", "report.html", "summary.json"};
+    const char *names[] = {"compare.json", "compare.csv", "report.html", "summary.json",
+                           "run.json"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *p = cc_asprintf("%s/%s", dir, names[i]);
         unlink(p);

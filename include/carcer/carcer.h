@@ -109,8 +109,28 @@ CARCER_API const char *carcer_scenario_input_key(const carcer_scenario *sc, int 
 CARCER_API char *carcer_scenario_input_prior(const carcer_scenario *sc, int i);
 
 /* Approximate peak memory, in bytes, that one replicate of the scenario
- * needs. */
+ * needs while it runs. */
 CARCER_API double carcer_scenario_memory_estimate(const carcer_scenario *sc);
+
+/* ---- output folders ------------------------------------------------------ */
+
+/* An output folder written as one unit. carcer_output_open checks dir (its
+ * parent exists and is writable; dir, if present, is a writable folder that
+ * carcer wrote), locks it against a second writer (which fails at once with
+ * a message), removes staging folders left by writers that were killed, and
+ * creates a fresh staging folder beside dir: call it before simulating, so
+ * that a bad -o fails before the work. Files are staged into it (by
+ * carcer_results_stage, carcer_comparison_stage, or a run streaming its time
+ * series); carcer_output_commit writes run.json (the run id, and each file
+ * with its size and checksum) and swaps the staged folder with dir in one
+ * rename, so dir holds exactly the previous run or exactly this one, and
+ * nothing of the previous run survives. carcer_output_free without a commit
+ * removes what was staged. */
+typedef struct carcer_output carcer_output;
+CARCER_API carcer_status carcer_output_open(const char *dir, carcer_diag *diag,
+                                            carcer_output **out);
+CARCER_API carcer_status carcer_output_commit(carcer_output *o, carcer_diag *diag);
+CARCER_API void carcer_output_free(carcer_output *o);
 
 /* ---- running ------------------------------------------------------------ */
 
@@ -127,9 +147,22 @@ typedef struct carcer_run_options {
     /* keep the daily rows of every replicate in memory for
      * carcer_results_write (1, the default) or none (0: summaries only) */
     int keep_timeseries;
+    /* when not NULL (and keep_timeseries is set), the time series of each
+     * replicate is written to output's timeseries.csv as soon as it and
+     * every earlier replicate are done, instead of being kept in memory;
+     * carcer_results_stage then stages the rest into the same output */
+    carcer_output *output;
 } carcer_run_options;
 
 CARCER_API carcer_run_options carcer_run_options_default(void);
+/* Approximate peak memory, in bytes, of running scenarios sc[0..n) with
+ * opt (NULL: defaults): n > 1 as carcer_compare runs them. It sums what
+ * the run allocates: the replicates that run at once (min(threads,
+ * replicates)), the results kept per replicate, the time series (kept in
+ * memory, or streamed through opt->output) and the output files built at
+ * the end. */
+CARCER_API double carcer_run_memory_estimate(const carcer_scenario *const *sc, int n,
+                                             const carcer_run_options *opt);
 
 typedef struct carcer_results carcer_results;
 
@@ -138,10 +171,17 @@ CARCER_API carcer_status carcer_run(const carcer_scenario *sc, const carcer_run_
 CARCER_API void carcer_results_free(carcer_results *res);
 
 /* Write timeseries.csv, summary.json, scenario.resolved.yaml (and with
- * several replicates replicates.csv) into dir, creating it if needed. Every
- * file goes to a temporary first and is renamed into place only when all
- * are complete, so an interrupted write leaves the previous results. */
+ * several replicates replicates.csv) and run.json as the folder dir:
+ * carcer_output_open, carcer_results_stage, carcer_output_commit, so dir
+ * holds exactly the previous results or these. CARCER_INPUT when the run
+ * streamed its time series to an output of its own (options.output). */
 CARCER_API carcer_status carcer_results_write(const carcer_results *res, const char *dir,
+                                              carcer_diag *diag);
+/* Stage the files of carcer_results_write into an open output folder (the
+ * time series only if the run did not stream it there already); the caller
+ * commits. summary.json and the first line of scenario.resolved.yaml name
+ * the run id that run.json records. */
+CARCER_API carcer_status carcer_results_stage(const carcer_results *res, carcer_output *o,
                                               carcer_diag *diag);
 
 /* Scalar results: number of metrics, their dotted keys ("occupancy.CC1.peak")
@@ -188,6 +228,10 @@ CARCER_API void carcer_comparison_free(carcer_comparison *c);
  * level and of the paired difference from the baseline) and compare.json
  * into dir, staged and renamed like carcer_results_write. */
 CARCER_API carcer_status carcer_comparison_write(const carcer_comparison *c, const char *dir,
+                                                 carcer_diag *diag);
+/* Stage compare.csv and compare.json into an open output folder; the
+ * caller commits. */
+CARCER_API carcer_status carcer_comparison_stage(const carcer_comparison *c, carcer_output *o,
                                                  carcer_diag *diag);
 
 /* The results of scenario i (0 = baseline), owned by the comparison. */

@@ -8,10 +8,10 @@
  *   carcer calibrate --resume DIR [same options]
  *
  * `--resume DIR` continues the calibration whose checkpoint is in DIR: the
- * scenario is DIR/scenario.calibrating.yaml (written when the calibration
- * started: the scenario as resolved, so the resumed one is the same), and
- * the options must be the ones it started with (the checkpoint says which
- * differ).
+ * scenario is DIR/scenario.calibrating.yaml (written by the library when the
+ * calibration started: the scenario as resolved, which loads back to the
+ * same), and the options must be the ones it started with (the checkpoint
+ * says which differ).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <carcer/carcer.h>
@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -253,40 +252,6 @@ int carcer_cmd_calibrate(int argc, char **argv)
             fprintf(stderr, "carcer: %s is not the folder of a calibration to resume\n", dir);
         status = 1;
         goto done;
-    }
-    if (!resume) {
-        /* write DIR/scenario.calibrating.yaml (through a temporary) */
-        char *text = carcer_scenario_resolved(sc);
-        char *tmp = malloc(strlen(kept) + 8);
-        FILE *f = NULL;
-        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-            fprintf(stderr, "carcer: cannot create %s: %s\n", dir, strerror(errno));
-            status = 1;
-        } else if (!text || !tmp) {
-            status = 1;
-        } else {
-            sprintf(tmp, "%s.tmp", kept);
-            f = fopen(tmp, "wb");
-            if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, kept) != 0) {
-                fprintf(stderr, "carcer: cannot write %s: %s\n", kept, strerror(errno));
-                status = 1;
-                unlink(tmp);
-            }
-        }
-        free(text);
-        free(tmp);
-        if (status)
-            goto done;
-        /* a pathogen or posterior named relative to the scenario's folder is
-         * inlined or copied in the resolved text; load the kept copy so the
-         * calibration and its resumption read the same scenario */
-        carcer_scenario_free(sc);
-        sc = NULL;
-        if (carcer_scenario_load(kept, NULL, 0, diag, &sc) != CARCER_OK) {
-            carcer_cmd_print_diag(diag);
-            status = 1;
-            goto done;
-        }
     }
     install();
     o.stop = &stop_flag;

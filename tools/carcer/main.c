@@ -10,8 +10,9 @@
  *   carcer schema
  *   carcer version
  *
- * Exit status: 0 success, 1 input or model error, 2 usage error, 130/143
- * interrupted by SIGINT/SIGTERM (128 + the signal, as shells report it).
+ * Exit status: 0 success, 1 input or model error, 2 usage error,
+ * 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (128 + the signal, as
+ * shells report it).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <carcer/carcer.h>
@@ -35,15 +36,20 @@ static volatile sig_atomic_t stop_signal = 0;
 
 static void on_signal(int sig) { stop_signal = sig; }
 
-/* SIGINT and SIGTERM wait (until the mask `old` is restored) while files
- * are renamed into place, so that an output folder holds either the
- * previous results or the new ones. */
+/* The signals that stop a run: an interrupt, a termination, and the
+ * hang-up of a closed terminal or ssh session. */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
+
+/* The stop signals wait (until the mask `old` is restored) while files are
+ * staged and swapped into place, so that an output folder holds either the
+ * previous results or the new ones, and the staging folder is removed. */
 static void hold_signals(sigset_t *old)
 {
     sigset_t block;
     sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
+    for (size_t i = 0; i < NSTOP; i++)
+        sigaddset(&block, stop_signals[i]);
     sigprocmask(SIG_BLOCK, &block, old);
 }
 
@@ -53,8 +59,8 @@ static void install_signals(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    for (size_t i = 0; i < NSTOP; i++)
+        sigaction(stop_signals[i], &sa, NULL);
 }
 
 static const char usage_text[] =
@@ -72,8 +78,8 @@ static const char usage_text[] =
     "       carcer version\n"
     "\n"
     "run     simulate SCENARIO (the embedded Cambodia 2017-2021 default when omitted)\n"
-    "        and write timeseries.csv, summary.json, scenario.resolved.yaml into DIR\n"
-    "        (default: out)\n"
+    "        and write timeseries.csv, summary.json, scenario.resolved.yaml and run.json\n"
+    "        as the folder DIR (default: out), replaced whole when the run is done\n"
     "compare run every scenario with the same seed and replicates (common random\n"
     "        numbers) and write compare.csv and compare.json into DIR (default: out)\n"
     "check   validate SCENARIO and print it with every default filled in\n"
@@ -167,42 +173,28 @@ static double memory_available(void)
     return pages > 0 && size > 0 ? (double)pages * (double)size : 0;
 }
 
-/* The memory a run of sc[0..n) needs (replicates running at once times one
- * replicate's estimate; in a comparison a replicate holds the baseline's
- * state and one alternative's at a time), printed on stderr when `show`;
- * refuses with a message (returns EXIT_INPUT) when it exceeds --max-memory
- * or, without it, the memory available. */
-static int memory_check_set(carcer_scenario *const *sc, int n, const cli *c, int show)
+/* The memory a run of sc[0..n) with opt needs (carcer_run_memory_estimate:
+ * the replicates running at once, the results kept per replicate, the time
+ * series and the output files), printed on stderr when `show`; refuses
+ * with a message (returns EXIT_INPUT) when it exceeds --max-memory or,
+ * without it, the memory available. */
+static int memory_check_set(carcer_scenario *const *sc, int n, const cli *c,
+                            const carcer_run_options *opt, int show)
 {
-    double one = carcer_scenario_memory_estimate(sc[0]), alt = 0;
-    for (int i = 1; i < n; i++) {
-        double e = carcer_scenario_memory_estimate(sc[i]);
-        alt = e > alt ? e : alt;
-    }
-    one += alt;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    double at_once = c->threads > 0 ? (double)c->threads : (double)(cpus > 0 ? cpus : 1);
-    if (c->replicates > 0 && (double)c->replicates < at_once)
-        at_once = (double)c->replicates;
-    double need = one * at_once;
+    double need = carcer_run_memory_estimate((const carcer_scenario *const *)sc, n, opt);
     double limit = c->max_memory > 0 ? c->max_memory : memory_available();
     const double mib = 1024.0 * 1024.0;
     if (show)
-        fprintf(stderr, "carcer: a run needs about %.0f MiB (%.0f MiB per replicate, up to %.0f "
-                        "at once)\n", need / mib, one / mib, at_once);
+        fprintf(stderr, "carcer: a run needs about %.0f MiB\n", need / mib);
     if (limit > 0 && need > limit) {
         fprintf(stderr, "carcer: the run needs about %.0f MiB but %s %.0f MiB; use fewer "
-                        "people, days, cells or threads, or --max-memory to allow more\n",
+                        "people, days, cells, replicates or threads, or --max-memory to allow "
+                        "more\n",
                 need / mib, c->max_memory > 0 ? "--max-memory allows" : "this machine has",
                 limit / mib);
         return EXIT_INPUT;
     }
     return 0;
-}
-
-static int memory_check(carcer_scenario *sc, const cli *c, int show)
-{
-    return memory_check_set(&sc, 1, c, show);
 }
 
 /* Options shared by the commands; positional arguments collected. */
@@ -368,29 +360,44 @@ static carcer_run_options run_options(const cli *c, progress_state *ps)
     return opt;
 }
 
-static carcer_status write_results(const void *what, const char *dir, carcer_diag *diag)
+static carcer_status stage_results(const void *what, carcer_output *o, carcer_diag *diag)
 {
-    return carcer_results_write(what, dir, diag);
+    return carcer_results_stage(what, o, diag);
 }
 
-static carcer_status write_comparison(const void *what, const char *dir, carcer_diag *diag)
+static carcer_status stage_comparison(const void *what, carcer_output *o, carcer_diag *diag)
 {
-    return carcer_comparison_write(what, dir, diag);
+    return carcer_comparison_stage(what, o, diag);
 }
 
-/* After a simulation that returned `st`: write its files into dir (the
- * signals wait while they are renamed into place) and turn the outcome
- * into an exit status, printing what went wrong; 0 when all is written. */
+/* Before a simulation: check and lock the output folder and create its
+ * staging folder, so that a bad -o fails before the work; 0 or EXIT_INPUT
+ * with the message printed. */
+static int open_output(const char *dir, carcer_diag *diag, carcer_output **o)
+{
+    if (carcer_output_open(dir, diag, o) != CARCER_OK) {
+        print_diag(diag);
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+/* After a simulation that returned `st`: stage its files into the open
+ * output o and swap them into dir (the signals wait meanwhile) and turn the
+ * outcome into an exit status, printing what went wrong; 0 when all is
+ * written. */
 static int finish(carcer_status st, const char *dir, carcer_diag *diag, progress_state *ps,
-                  carcer_status (*write)(const void *, const char *, carcer_diag *),
-                  const void *what)
+                  carcer_status (*stage)(const void *, carcer_output *, carcer_diag *),
+                  const void *what, carcer_output *o)
 {
     if (ps->shown)
         fputs("\r\033[K", stderr);
     if (st == CARCER_OK && !stop_signal) {
         sigset_t old;
         hold_signals(&old);
-        st = write(what, dir, diag);
+        st = stage(what, o, diag);
+        if (st == CARCER_OK)
+            st = carcer_output_commit(o, diag);
         sigprocmask(SIG_SETMASK, &old, NULL);
         if (st == CARCER_OK && stop_signal) {
             fprintf(stderr, "carcer: interrupted after the results were written to %s\n", dir);
@@ -425,6 +432,7 @@ static int cmd_run(int argc, char **argv)
     carcer_diag *diag = carcer_diag_new();
     carcer_scenario *sc = NULL;
     carcer_results *res = NULL;
+    carcer_output *out = NULL;
     int status = 0;
     if (!diag) {
         fputs("carcer: out of memory\n", stderr);
@@ -436,17 +444,21 @@ static int cmd_run(int argc, char **argv)
         status = EXIT_INPUT;
         goto done;
     }
-    if ((status = memory_check(sc, &c, 0)) != 0)
-        goto done;
     progress_state ps = {0, -1};
     carcer_run_options opt = run_options(&c, &ps);
+    if ((status = open_output(dir, diag, &out)) != 0)
+        goto done;
+    opt.output = out; /* the time series streams there */
+    if ((status = memory_check_set(&sc, 1, &c, &opt, 0)) != 0)
+        goto done;
     carcer_status st = carcer_run(sc, &opt, diag, &res);
-    status = finish(st, dir, diag, &ps, write_results, res);
+    status = finish(st, dir, diag, &ps, stage_results, res, out);
     if (status)
         goto done;
     if (!c.quiet)
         print_table(res, dir);
 done:
+    carcer_output_free(out); /* removes what was staged unless committed */
     carcer_results_free(res);
     carcer_scenario_free(sc);
     carcer_diag_free(diag);
@@ -476,6 +488,7 @@ static int cmd_compare(int argc, char **argv)
     carcer_diag *diag = carcer_diag_new();
     carcer_scenario **sc = calloc((size_t)npos, sizeof *sc);
     carcer_comparison *cmp = NULL;
+    carcer_output *out = NULL;
     int status = 0;
     for (int i = 0; i < npos; i++)
         if (carcer_scenario_load(pos[i], c.sets, c.nsets, diag, &sc[i]) != CARCER_OK)
@@ -484,17 +497,20 @@ static int cmd_compare(int argc, char **argv)
         print_diag(diag);
         goto done;
     }
-    if ((status = memory_check_set(sc, npos, &c, 0)) != 0)
-        goto done;
     progress_state ps = {0, -1};
     carcer_run_options opt = run_options(&c, &ps);
+    if ((status = open_output(dir, diag, &out)) != 0)
+        goto done;
+    if ((status = memory_check_set(sc, npos, &c, &opt, 0)) != 0)
+        goto done;
     carcer_status st =
         carcer_compare((const carcer_scenario *const *)sc, npos, &opt, diag, &cmp);
-    status = finish(st, dir, diag, &ps, write_comparison, cmp);
+    status = finish(st, dir, diag, &ps, stage_comparison, cmp, out);
     if (status == 0 && !c.quiet)
         printf("Comparison of %d scenarios written to %s/compare.csv and compare.json\n", npos,
                dir);
 done:
+    carcer_output_free(out);
     carcer_comparison_free(cmp);
     for (int i = 0; i < npos; i++)
         carcer_scenario_free(sc[i]);
@@ -540,7 +556,15 @@ static int cmd_check(int argc, char **argv)
     if (carcer_scenario_load(pos[0], c.sets, c.nsets, diag, &sc) != CARCER_OK) {
         print_diag(diag);
         status = EXIT_INPUT;
-    } else if ((status = memory_check(sc, &c, 1)) == 0) {
+    } else {
+        /* as `run` would: the time series streamed to the output */
+        carcer_run_options opt = carcer_run_options_default();
+        opt.replicates = (int)c.replicates;
+        opt.threads = (int)c.threads;
+        opt.keep_timeseries = 0;
+        status = memory_check_set(&sc, 1, &c, &opt, 1);
+    }
+    if (status == 0 && sc) {
         char *text = carcer_scenario_resolved(sc);
         if (text)
             fputs(text, stdout);
