@@ -590,7 +590,9 @@ static int finish_generation(engine *e, int generation, cc_diag *diag)
     g.tolerance = e->cur.tolerance;
     g.proposals = e->cur.proposals;
     g.simulations = e->cur.simulations;
-    g.acceptance = g.proposals > 0 ? (double)N / (double)g.proposals : 0;
+    /* accepted per simulated proposal: a proposal outside the prior's
+     * support costs nothing and does not count */
+    g.acceptance = g.simulations > 0 ? (double)N * e->R / (double)g.simulations : 0;
     g.seconds = e->cur.seconds;
     g.theta = malloc((size_t)N * (size_t)n * sizeof *g.theta);
     g.weight = malloc((size_t)N * sizeof *g.weight);
@@ -744,7 +746,8 @@ static int run_generation(engine *e, int generation, cc_diag *diag)
              * by a prior guess (1 for the prior's draws, else 1 / the last
              * generation's acceptance), so that little is wasted when most
              * proposals are accepted */
-            double guess = generation > 0 ? 1.0 / e->res->gen[generation - 1].acceptance : 1.0;
+            const cc_abc_generation *prev = generation > 0 ? &e->res->gen[generation - 1] : NULL;
+            double guess = prev ? (double)prev->proposals / (double)N : 1.0;
             double need = ceil(((double)e->cur.proposals + guess) / (double)(N - np + 1));
             if (need < chunk)
                 chunk = need > 1 ? (int)need : 1;
@@ -757,7 +760,7 @@ static int run_generation(engine *e, int generation, cc_diag *diag)
             break;
         }
         if (opt->min_acceptance > 0 &&
-            (double)e->cur.proposals >= (double)N / opt->min_acceptance) {
+            (double)e->cur.simulations >= (double)N * e->R / opt->min_acceptance) {
             /* more proposals are needed: the acceptance rate is bound to fall
              * below the floor */
             e->res->stop = CC_ABC_STOP_ACCEPTANCE;

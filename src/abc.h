@@ -114,7 +114,7 @@ typedef struct cc_abc_generation {
     double tolerance;  /* INFINITY for generation 0 */
     long proposals;    /* proposals made, those outside the prior's support included */
     long simulations;  /* simulations run (proposals inside the support times R) */
-    double acceptance; /* N / proposals */
+    double acceptance; /* N R / simulations: accepted per simulated proposal */
     double ess;        /* effective sample size 1 / sum W^2 */
     double seconds;    /* wall time (not reproducible; only generations.csv shows it) */
     double *theta;     /* [N * ninputs], particle-major */

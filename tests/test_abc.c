@@ -316,7 +316,7 @@ static void test_poisson_gamma_exact(void **state)
         assert_true(res->gen[t].simulations <= res->gen[t].proposals);
         proposals += res->gen[t].proposals;
         sims += res->gen[t].simulations;
-        assert_true(fabs(res->gen[t].acceptance - 1000.0 / res->gen[t].proposals) < 1e-12);
+        assert_true(fabs(res->gen[t].acceptance - 1000.0 / res->gen[t].simulations) < 1e-12);
     }
     assert_true(sims < proposals);
     cc_abc_result_free(res);
