@@ -134,6 +134,19 @@ static int simulate(void *ctx, const double *th, uint64_t sim_seed, uint32_t rep
     return 0;
 }
 
+/* Remove a scratch folder of the tests and the files the tests put in it. */
+static void remove_dir(char *dir)
+{
+    static const char *const names[] = {"checkpoint", "copy"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *f = cc_asprintf("%s/%s", dir, names[i]);
+        unlink(f);
+        free(f);
+    }
+    rmdir(dir);
+    free(dir);
+}
+
 static cc_abc_problem problem_of(model *m)
 {
     cc_abc_problem pb;
@@ -441,7 +454,7 @@ static void interrupted_matches(const char *ref, const long *stop_after, double 
     assert_string_equal(got, ref);
     free(got);
     free(ckpt);
-    free(dir);
+    remove_dir(dir);
 }
 
 static void test_resume_identical(void **state)
@@ -522,7 +535,7 @@ static void test_resume_identical(void **state)
     free(ref);
     free(ckpt);
     free(copy);
-    free(dir);
+    remove_dir(dir);
 }
 
 /* ---- stopping rules ---- */
@@ -731,7 +744,7 @@ static void test_checkpoint_mismatch(void **state)
     free(a);
     free(b);
     free(ckpt);
-    free(dir);
+    remove_dir(dir);
 }
 
 /* A corrupted checkpoint is refused with a position. */
@@ -803,7 +816,7 @@ static void test_checkpoint_corrupt(void **state)
     }
     free(good);
     free(ckpt);
-    free(dir);
+    remove_dir(dir);
 }
 
 /* ---- outputs ---- */
