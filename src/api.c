@@ -348,7 +348,7 @@ static carcer_results *results_new(const cc_scenario *s, uint64_t seed, int k, b
     res->k = k;
     res->metrics = calloc((size_t)k, sizeof *res->metrics);
     res->ts = keep_ts ? calloc((size_t)k, sizeof *res->ts) : NULL;
-    res->resolved = cc_scenario_resolved_yaml(s);
+    res->resolved = cc_scenario_resolved_yaml_as_run(s, seed, k);
     if (!res->metrics || (keep_ts && !res->ts) || !res->resolved) {
         carcer_results_free(res);
         return NULL;

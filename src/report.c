@@ -124,9 +124,14 @@ static int col_index(const ts_table *t, const char *name)
 }
 
 /* Two passes: the first finds facilities, days and replicates, the second
- * fills the values. */
-static int ts_read(const char *text, ts_table *t)
+ * fills the values. A table has one row per replicate, day and facility,
+ * as carcer writes it: one whose replicates, days and facilities span more
+ * cells than it has rows is refused (a hostile file of two rows, day
+ * 1000000 and replicate 1000000, would otherwise ask for terabytes).
+ * Returns 0, or -1 with *why saying what is wrong (NULL: out of memory). */
+static int ts_read(const char *text, ts_table *t, const char **why)
 {
+    *why = "expected a header line naming the columns day, date and facility";
     memset(t, 0, sizeof *t);
     char *copy = cc_strdup(text);
     if (!copy)
@@ -140,7 +145,11 @@ static int ts_read(const char *text, ts_table *t)
     }
     t->ncols = split_csv(line, field, MAX_SERIES_COLS);
     for (int i = 0; i < t->ncols; i++)
-        t->col[i] = cc_strdup(field[i]);
+        if (!(t->col[i] = cc_strdup(field[i]))) {
+            *why = NULL;
+            free(copy);
+            return -1;
+        }
     t->c_rep = col_index(t, "replicate");
     t->c_day = col_index(t, "day");
     t->c_date = col_index(t, "date");
@@ -166,8 +175,15 @@ static int ts_read(const char *text, ts_table *t)
         nrows++;
     }
     free(copy);
-    if (!nrows || !t->nfac)
+    if (!nrows || !t->nfac) {
+        *why = "expected rows of day, date and facility under the header, got none";
         return -1;
+    }
+    if ((double)t->reps * (double)t->days * (double)t->nfac > (double)nrows) {
+        *why = "expected one row per replicate, day and facility, got rows missing";
+        return -1;
+    }
+    *why = NULL;
     size_t total = (size_t)t->reps * (size_t)t->days * (size_t)t->nfac * (size_t)t->ncols;
     t->v = calloc(total, sizeof *t->v);
     t->date = calloc((size_t)t->days, sizeof *t->date);
@@ -193,7 +209,7 @@ static int ts_read(const char *text, ts_table *t)
                              (size_t)f) *
                             (size_t)t->ncols];
         for (int c = 0; c < t->ncols; c++)
-            row[c] = strtod(field[c], NULL);
+            row[c] = field[c][0] ? strtod(field[c], NULL) : NAN; /* empty: undefined */
     }
     free(copy);
     return 0;
@@ -366,18 +382,25 @@ static void svg_chart(cc_buf *b, const char *title, const char *ylabel, const ts
         if (s[k].lo && s[k].hi) {
             cc_buf_printf(b, "<polygon fill=\"%s\" fill-opacity=\"0.18\" points=\"", colour);
             for (int i = 0; i < n; i++)
-                cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].hi[i]));
+                if (isfinite(s[k].hi[i]))
+                    cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].hi[i]));
             for (int i = n - 1; i >= 0; i--)
-                cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].lo[i]));
+                if (isfinite(s[k].lo[i]))
+                    cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].lo[i]));
             cc_buf_printf(b, "\"/>");
         }
         cc_buf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" points=\"",
                       colour);
         /* at most ~1000 points a line keeps the file small */
         int stride = n > 1000 ? n / 1000 + 1 : 1;
+        /* undefined values (the occupancy of a facility without capacity
+         * that holds people) leave the line out */
         for (int i = 0; i < n; i += stride)
-            cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].y[i]));
-        cc_buf_printf(b, "%.1f,%.1f\"/>", X(n - 1), Y(s[k].y[n - 1]));
+            if (isfinite(s[k].y[i]))
+                cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].y[i]));
+        if (isfinite(s[k].y[n - 1]))
+            cc_buf_printf(b, "%.1f,%.1f", X(n - 1), Y(s[k].y[n - 1]));
+        cc_buf_printf(b, "\"/>");
         cc_buf_printf(b,
                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"3\" fill=\"%s\"/>"
                       "<text x=\"%.1f\" y=\"%.1f\">",
@@ -391,6 +414,18 @@ static void svg_chart(cc_buf *b, const char *title, const char *ylabel, const ts
 }
 
 /* ---- summary.json -------------------------------------------------------------- */
+
+/* The number a scalar node holds; NAN for anything else (null, text, an
+ * object where a number should be). */
+static double scalar_number(struct fy_node *n)
+{
+    const char *s = n ? fy_node_get_scalar0(n) : NULL;
+    if (!s)
+        return NAN;
+    char *end;
+    double v = strtod(s, &end);
+    return end != s && *end == '\0' ? v : NAN;
+}
 
 /* A number or, with replicates, the mean of {mean, ...}; NAN if absent. */
 static double summary_value(struct fy_node *root, const char *path, double *lo, double *hi)
@@ -406,13 +441,12 @@ static double summary_value(struct fy_node *root, const char *path, double *lo, 
         if (!m)
             return NAN;
         if (a && z) {
-            *lo = strtod(fy_node_get_scalar0(a), NULL);
-            *hi = strtod(fy_node_get_scalar0(z), NULL);
+            *lo = scalar_number(a);
+            *hi = scalar_number(z);
         }
-        return strtod(fy_node_get_scalar0(m), NULL);
+        return scalar_number(m);
     }
-    const char *s = fy_node_get_scalar0(n);
-    return s ? strtod(s, NULL) : NAN;
+    return scalar_number(n);
 }
 
 static void fmt_value(char *out, size_t len, double v, double scale, int decimals)
@@ -490,13 +524,21 @@ static char *read_text(const char *path, size_t max, size_t *len)
     return cb.data;
 }
 
+/* The largest summary.json read: 4,096 facilities (docs/limits.md) with
+ * replicates write about 10 MB. timeseries.csv is read whatever its size:
+ * its table takes about twice the text (one double per field). */
+#define MAX_SUMMARY_BYTES ((size_t)256 << 20)
+#define MAX_SERIES_BYTES SIZE_MAX
+
+static struct fy_document *parse_json(cc_yr *r, const char *text, size_t len);
+
 /* The page of a run: dir holds summary.json (at jpath) and timeseries.csv. */
 static carcer_status run_report(const char *dir, const char *jpath, const char *out_path,
                                 carcer_diag *diag)
 {
     char *tpath = cc_asprintf("%s/timeseries.csv", dir);
     struct fy_document *doc = NULL;
-    char *csv = NULL;
+    char *csv = NULL, *json = NULL;
     ts_table t;
     memset(&t, 0, sizeof t);
     cc_buf b = {0};
@@ -505,20 +547,59 @@ static carcer_status run_report(const char *dir, const char *jpath, const char *
         st = CARCER_NOMEM;
         goto out;
     }
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET};
-    doc = fy_document_build_from_file(&cfg, jpath);
+    /* read as JSON, which refuses YAML directives (libfyaml 0.7.12 can
+     * loop for ever on a malformed one), anchors and tags */
+    size_t json_len = 0;
+    errno = 0;
+    json = read_text(jpath, MAX_SUMMARY_BYTES, &json_len);
+    cc_yr jr = {.file = jpath, .diag = &diag->d, .errors = 0};
+    if (!json) {
+        cc_diag_add(&diag->d, jpath, 0, 0, NULL, NULL, "cannot read the run's summary: %s",
+                    errno == EFBIG ? "the file is larger than `carcer report` reads"
+                                   : strerror(errno ? errno : ENOMEM));
+        st = errno == EFBIG ? CARCER_INPUT : CARCER_IO;
+        goto out;
+    }
+    if (memchr(json, '\0', json_len)) {
+        cc_diag_add(&diag->d, jpath, 0, 0, NULL, NULL, "not valid JSON: a NUL byte");
+        st = CARCER_INPUT;
+        goto out;
+    }
+    doc = parse_json(&jr, json, json_len);
     if (!doc || !fy_document_root(doc) || !fy_node_is_mapping(fy_document_root(doc))) {
-        cc_diag_add(&diag->d, jpath, 0, 0, NULL, NULL,
-                    "cannot read the run's summary (is %s the output folder of `carcer run`?)",
-                    dir);
+        if (doc || jr.errors == 0)
+            cc_diag_add(&diag->d, jpath, 0, 0, NULL, NULL,
+                        "expected the object that `carcer run` writes in summary.json (is %s "
+                        "the output folder of `carcer run`?)",
+                        dir);
         st = CARCER_INPUT;
         goto out;
     }
     struct fy_node *root = fy_document_root(doc);
     size_t csv_len;
-    csv = read_text(tpath, SIZE_MAX, &csv_len);
-    if (!csv || ts_read(csv, &t) != 0) {
-        cc_diag_add(&diag->d, tpath, 0, 0, NULL, NULL, "cannot read the daily series");
+    errno = 0;
+    csv = read_text(tpath, MAX_SERIES_BYTES, &csv_len);
+    if (!csv) {
+        cc_diag_add(&diag->d, tpath, 0, 0, NULL, NULL, "cannot read the daily series: %s",
+                    errno == EFBIG ? "the file is larger than `carcer report` reads"
+                                   : strerror(errno ? errno : ENOMEM));
+        st = errno == EFBIG ? CARCER_INPUT : CARCER_IO;
+        goto out;
+    }
+    const char *why = NULL;
+    if (memchr(csv, '\0', csv_len)) {
+        why = "expected text, got a NUL byte";
+    } else if (ts_read(csv, &t, &why) != 0) {
+        if (!why) {
+            st = CARCER_NOMEM;
+            goto out;
+        }
+    } else if (fac_index(&t, "ALL", 0) < 0) {
+        why = "expected the rows of facility ALL (the whole system, one a day), got none";
+    }
+    if (why) {
+        cc_diag_add(&diag->d, tpath, 0, 0, NULL, NULL, "not a daily series of `carcer run`: %s",
+                    why);
         st = CARCER_INPUT;
         goto out;
     }
@@ -671,6 +752,7 @@ out:
         fy_document_destroy(doc);
     ts_free(&t);
     free(csv);
+    free(json);
     free(tpath);
     cc_buf_free(&b);
     return st;
