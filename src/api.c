@@ -285,6 +285,11 @@ static int run_replicate(const cc_scenario *const *s, int n, const bool *share, 
                          int r, run_shared *sh, carcer_results **res, cc_diag *diag)
 {
     int rc = 0;
+    /* interrupted: the replicates not yet begun are not set up at all (a
+     * replicate's first day, the placement of its initial population, costs
+     * as much as many later days; 200 of them took half a minute) */
+    if (sh->opt->stop && *sh->opt->stop)
+        return 1;
     bool *pending = calloc((size_t)n, sizeof *pending);
     cc_sim *base = NULL;
     if (!pending || cc_sim_create(s[0], seed, (uint32_t)r, diag, &base) != 0) {
