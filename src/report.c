@@ -35,6 +35,29 @@
 #include "pathogen.h" /* cc_yr: positioned errors about a parsed document */
 #include "util.h"
 
+/* ---- reading the files ---------------------------------------------------- */
+
+/* The value of key `key` in mapping map, or NULL: the keys compared as
+ * text. (libfyaml's lookup by string parses the key as YAML, so a name
+ * from a file, such as "[x" or one of invalid UTF-8, would be looked up as
+ * something else, and libfyaml prints its complaints about it.) */
+static struct fy_node *lookup(struct fy_node *map, const char *key)
+{
+    if (!map || !fy_node_is_mapping(map))
+        return NULL;
+    size_t klen = strlen(key);
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(map, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(pr);
+        size_t len = 0;
+        const char *t = k && fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
+        if (t && len == klen && memcmp(t, key, len) == 0)
+            return fy_node_pair_value(pr);
+    }
+    return NULL;
+}
+
 /* ---- reading timeseries.csv --------------------------------------------- */
 
 #define MAX_SERIES_COLS 32
@@ -427,17 +450,35 @@ static double scalar_number(struct fy_node *n)
     return end != s && *end == '\0' ? v : NAN;
 }
 
+static double node_value(struct fy_node *n, double *lo, double *hi);
+
 /* A number or, with replicates, the mean of {mean, ...}; NAN if absent. */
 static double summary_value(struct fy_node *root, const char *path, double *lo, double *hi)
 {
-    struct fy_node *n = fy_node_by_path(root, path, FY_NT, FYNWF_DONT_FOLLOW);
+    return node_value(fy_node_by_path(root, path, FY_NT, FYNWF_DONT_FOLLOW), lo, hi);
+}
+
+/* summary_value of occupancy.NAME.stat: looked up key by key, since a
+ * facility name of the daily series may hold anything (libfyaml would read
+ * it as a path expression, and print its complaints about it). */
+static double occupancy_value(struct fy_node *root, const char *name, const char *stat)
+{
+    struct fy_node *n = lookup(root, "occupancy");
+    n = n && fy_node_is_mapping(n) ? lookup(n, name) : NULL;
+    n = n && fy_node_is_mapping(n) ? lookup(n, stat) : NULL;
+    double lo, hi;
+    return node_value(n, &lo, &hi);
+}
+
+static double node_value(struct fy_node *n, double *lo, double *hi)
+{
     *lo = *hi = NAN;
     if (!n)
         return NAN;
     if (fy_node_is_mapping(n)) {
-        struct fy_node *m = fy_node_mapping_lookup_by_string(n, "mean", FY_NT);
-        struct fy_node *a = fy_node_mapping_lookup_by_string(n, "q05", FY_NT);
-        struct fy_node *z = fy_node_mapping_lookup_by_string(n, "q95", FY_NT);
+        struct fy_node *m = lookup(n, "mean");
+        struct fy_node *a = lookup(n, "q05");
+        struct fy_node *z = lookup(n, "q95");
         if (!m)
             return NAN;
         if (a && z) {
@@ -457,11 +498,11 @@ static void fmt_value(char *out, size_t len, double v, double scale, int decimal
         snprintf(out, len, "%.*f", decimals, v * scale);
 }
 
-static void figure_row(cc_buf *b, struct fy_node *root, const char *label, const char *path,
-                       double scale, int decimals)
+/* A row of the value at node n (nothing when it holds no number). */
+static void node_row(cc_buf *b, struct fy_node *n, const char *label, double scale, int decimals)
 {
     double lo, hi;
-    double v = summary_value(root, path, &lo, &hi);
+    double v = node_value(n, &lo, &hi);
     if (isnan(v))
         return;
     char a[64], l[64], h[64];
@@ -477,6 +518,12 @@ static void figure_row(cc_buf *b, struct fy_node *root, const char *label, const
     cc_buf_printf(b, "</tr>\n");
 }
 
+static void figure_row(cc_buf *b, struct fy_node *root, const char *label, const char *path,
+                       double scale, int decimals)
+{
+    node_row(b, fy_node_by_path(root, path, FY_NT, FYNWF_DONT_FOLLOW), label, scale, decimals);
+}
+
 /* Rows of a table from every key of an object (e.g. person_years.by_offense). */
 static void object_rows(cc_buf *b, struct fy_node *root, const char *path, double scale,
                         int decimals)
@@ -488,12 +535,8 @@ static void object_rows(cc_buf *b, struct fy_node *root, const char *path, doubl
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(obj, &it)) != NULL) {
         const char *k = fy_node_get_scalar0(fy_node_pair_key(p));
-        if (!k)
-            continue;
-        char *sub = cc_asprintf("%s/%s", path, k);
-        if (sub)
-            figure_row(b, root, k, sub, scale, decimals);
-        free(sub);
+        if (k) /* the value itself: a key may hold anything */
+            node_row(b, fy_node_pair_value(p), k, scale, decimals);
     }
 }
 
@@ -708,12 +751,9 @@ static carcer_status run_report(const char *dir, const char *jpath, const char *
     for (int f = 0; f < t.nfac; f++) {
         if (f == all)
             continue;
-        char *p1 = cc_asprintf("/occupancy/%s/peak", t.fac[f]);
-        char *p2 = cc_asprintf("/occupancy/%s/mean", t.fac[f]);
-        char *p3 = cc_asprintf("/occupancy/%s/days_over_capacity", t.fac[f]);
-        double l1, h1, v1 = p1 ? summary_value(root, p1, &l1, &h1) : NAN;
-        double v2 = p2 ? summary_value(root, p2, &l1, &h1) : NAN;
-        double v3 = p3 ? summary_value(root, p3, &l1, &h1) : NAN;
+        double v1 = occupancy_value(root, t.fac[f], "peak");
+        double v2 = occupancy_value(root, t.fac[f], "mean");
+        double v3 = occupancy_value(root, t.fac[f], "days_over_capacity");
         char a1[32], a2[32], a3[32];
         fmt_value(a1, sizeof a1, v1, 1, 2);
         fmt_value(a2, sizeof a2, v2, 1, 2);
@@ -721,7 +761,6 @@ static carcer_status run_report(const char *dir, const char *jpath, const char *
         cc_buf_printf(&b, "<tr><th>");
         html_text(&b, t.fac[f]);
         cc_buf_printf(&b, "</th><td>%s</td><td>%s</td><td>%s</td></tr>\n", a1, a2, a3);
-        free(p1), free(p2), free(p3);
     }
     cc_buf_printf(&b, "</table>\n");
 
@@ -878,7 +917,7 @@ static void check_stats(cc_yr *r, struct fy_node *parent, struct fy_node *n, int
         return;
     }
     for (size_t i = 0; i < sizeof stat_keys / sizeof stat_keys[0]; i++) {
-        struct fy_node *v = fy_node_mapping_lookup_by_string(n, stat_keys[i], FY_NT);
+        struct fy_node *v = lookup(n, stat_keys[i]);
         double x;
         if ((!v && i >= STATS_READ) || json_number(v, &x) == 0)
             continue;
@@ -944,9 +983,9 @@ static int read_comparison(cc_yr *r, comparison *c)
                     desc);
         return 0;
     }
-    struct fy_node *reps = fy_node_mapping_lookup_by_string(root, "replicates", FY_NT);
-    struct fy_node *seed = fy_node_mapping_lookup_by_string(root, "seed", FY_NT);
-    struct fy_node *list = fy_node_mapping_lookup_by_string(root, "scenarios", FY_NT);
+    struct fy_node *reps = lookup(root, "replicates");
+    struct fy_node *seed = lookup(root, "seed");
+    struct fy_node *list = lookup(root, "scenarios");
     double v;
     if (json_number(reps, &v) != 0 || !(v >= 1 && v <= INT_MAX) || v != floor(v)) {
         node_desc(reps, desc, sizeof desc);
@@ -986,9 +1025,9 @@ static int read_comparison(cc_yr *r, comparison *c)
                         "expected an object {scenario, baseline, metrics}, got %s", desc);
             continue;
         }
-        struct fy_node *name = fy_node_mapping_lookup_by_string(sc, "scenario", FY_NT);
-        struct fy_node *base = fy_node_mapping_lookup_by_string(sc, "baseline", FY_NT);
-        struct fy_node *metrics = fy_node_mapping_lookup_by_string(sc, "metrics", FY_NT);
+        struct fy_node *name = lookup(sc, "scenario");
+        struct fy_node *base = lookup(sc, "baseline");
+        struct fy_node *metrics = lookup(sc, "metrics");
         const char *name_text = name && fy_node_is_scalar(name) &&
                                         fy_node_get_style(name) != FYNS_PLAIN
                                     ? fy_node_get_scalar0(name)
@@ -1031,10 +1070,9 @@ static int read_comparison(cc_yr *r, comparison *c)
                 free(mp);
                 continue;
             }
-            check_stats(r, m, fy_node_mapping_lookup_by_string(m, "level", FY_NT), i, key, len,
-                        "level");
+            check_stats(r, m, lookup(m, "level"), i, key, len, "level");
             /* no difference when a replicate of the baseline lacked the metric */
-            struct fy_node *d = fy_node_mapping_lookup_by_string(m, "difference", FY_NT);
+            struct fy_node *d = lookup(m, "difference");
             if (d)
                 check_stats(r, m, d, i, key, len, "difference");
         }
@@ -1131,18 +1169,16 @@ typedef struct stat3 {
 static stat3 metric_of(const comparison *c, int i, const char *key, const char *part)
 {
     stat3 s = {NAN, NAN, NAN};
-    struct fy_node *m = c->metrics[i] ? fy_node_mapping_lookup_by_string(c->metrics[i], key,
-                                                                          FY_NT)
-                                      : NULL;
-    struct fy_node *p = m ? fy_node_mapping_lookup_by_string(m, part, FY_NT) : NULL;
+    struct fy_node *m = c->metrics[i] ? lookup(c->metrics[i], key) : NULL;
+    struct fy_node *p = m ? lookup(m, part) : NULL;
     if (!p)
         return s;
     /* checked by read_comparison */
-    json_number(fy_node_mapping_lookup_by_string(p, "mean", FY_NT), &s.mean);
+    json_number(lookup(p, "mean"), &s.mean);
     /* one replicate has no spread to show */
     if (c->nreplicates > 1) {
-        json_number(fy_node_mapping_lookup_by_string(p, "q05", FY_NT), &s.lo);
-        json_number(fy_node_mapping_lookup_by_string(p, "q95", FY_NT), &s.hi);
+        json_number(lookup(p, "q05"), &s.lo);
+        json_number(lookup(p, "q95"), &s.hi);
     }
     return s;
 }
