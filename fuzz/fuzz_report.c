@@ -3,6 +3,9 @@
  * reads them. Every input writes a page or fails with a diagnostic, never
  * crashes, leaks or hangs.
  *
+ * The library prints nothing: stderr goes to a file of the folder while
+ * the report is made, and anything written there is a finding.
+ *
  * An input is up to three files separated by the byte 0x1e (the ASCII
  * record separator, which no file carcer writes contains):
  *
@@ -20,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,7 +58,7 @@ static int folder(void)
     return 0;
 }
 
-static void put_file(const char *dir, const char *name, const uint8_t *data, size_t len)
+static void put_file(const char *name, const uint8_t *data, size_t len)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -77,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < 3; i++) {
         const uint8_t *sep = start < end ? memchr(start, 0x1e, (size_t)(end - start)) : NULL;
         const uint8_t *stop = sep && i < 2 ? sep : end;
-        put_file(dir, part_name[i], start, start < end ? (size_t)(stop - start) : 0);
+        put_file(part_name[i], start, start < end ? (size_t)(stop - start) : 0);
         start = stop < end ? stop + 1 : end;
     }
     char out[512];
@@ -85,7 +89,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     carcer_diag *diag = carcer_diag_new();
     if (!diag)
         return 0;
+    char errpath[512];
+    snprintf(errpath, sizeof errpath, "%s/stderr", dir);
+    fflush(stderr);
+    int saved = dup(2);
+    int errfd = open(errpath, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if (saved < 0 || errfd < 0 || dup2(errfd, 2) < 0)
+        abort();
     carcer_status st = carcer_report_write(dir, out, diag);
+    fflush(stderr);
+    off_t printed = lseek(errfd, 0, SEEK_END);
+    dup2(saved, 2);
+    close(saved);
+    close(errfd);
+    unlink(errpath);
+    if (printed > 0) {
+        fprintf(stderr, "the report reader printed %lld bytes on stderr\n", (long long)printed);
+        abort();
+    }
     if (st != CARCER_OK && st != CARCER_NOMEM && carcer_diag_count(diag) == 0) {
         fprintf(stderr, "report failed without a diagnostic: %s\n", carcer_status_text(st));
         abort();
