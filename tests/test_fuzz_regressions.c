@@ -230,7 +230,7 @@ static void test_seed_corpus(void **state)
             replay_dir("tests/bad", &bad) + replay_dir("tests/bad_pathogens", &bad);
     assert_true(n >= 40);
     /* the report reader's seeds are real output folders: each writes a page */
-    assert_int_equal(replay_dir("fuzz/report_seeds", &bad), 5);
+    assert_true(replay_dir("fuzz/report_seeds", &bad) >= 5);
     assert_int_equal(bad, 0);
 }
 
