@@ -54,30 +54,36 @@ coverage:
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-cov
 
-# libFuzzer harnesses (clang, ASan + UBSan) of the scenario and pathogen
-# loaders and of the calibration readers (posterior.csv, checkpoint), run in
-# parallel for FUZZ_SECONDS each; see docs/fuzzing.md.
-# Crashes land in build-fuzz/artifacts/; the corpus grows in build-fuzz/corpus-*.
+# libFuzzer harnesses (clang, ASan + UBSan) of every reader of text: the
+# scenario and pathogen loaders, --set, the report reader and the calibration
+# readers (posterior.csv, checkpoint), run in parallel for FUZZ_SECONDS each;
+# see docs/fuzzing.md. Crashes land in build-fuzz/artifacts/; the corpus grows
+# in build-fuzz/corpus-*.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_FLAGS ?= -rss_limit_mb=2048 -timeout=5 -max_len=65536
+FUZZ_HARNESSES = scenario pathogen set report posterior
+# each harness: its dictionary (none: -) and the seeds copied into its corpus
+FUZZ_DICT_scenario = ../fuzz/scenario.dict
+FUZZ_DICT_pathogen = ../fuzz/scenario.dict
+FUZZ_DICT_set = ../fuzz/scenario.dict
+FUZZ_DICT_report = -
+FUZZ_DICT_posterior = ../fuzz/posterior.dict
+FUZZ_SEEDS_scenario = scenarios/*.yaml tests/bad/*.yaml tests/fuzz_regressions/scenario-*
+FUZZ_SEEDS_pathogen = pathogens/*.yaml tests/bad_pathogens/*.yaml tests/fuzz_regressions/pathogen-*
+FUZZ_SEEDS_set = tests/fuzz_regressions/set-*
+FUZZ_SEEDS_report = fuzz/report_seeds/* tests/fuzz_regressions/report-*
+FUZZ_SEEDS_posterior = fuzz/seeds/* tests/fuzz_regressions/posterior-* tests/fuzz_regressions/checkpoint-*
 fuzz: deps
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARCER_FUZZ=ON \
 	  -DCARCER_TESTS=OFF >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario fuzz_pathogen fuzz_posterior gen_dict
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_HARNESSES)) gen_dict
 	@./$(FUZZ_BUILD)/gen_dict > fuzz/scenario.dict
-	@mkdir -p $(FUZZ_BUILD)/corpus-scenario $(FUZZ_BUILD)/corpus-pathogen $(FUZZ_BUILD)/corpus-posterior $(FUZZ_BUILD)/artifacts
-	@cp scenarios/*.yaml tests/bad/*.yaml tests/fuzz_regressions/scenario-* $(FUZZ_BUILD)/corpus-scenario/ 2>/dev/null || true
-	@cp pathogens/*.yaml tests/bad_pathogens/*.yaml tests/fuzz_regressions/pathogen-* $(FUZZ_BUILD)/corpus-pathogen/ 2>/dev/null || true
-	@cp fuzz/seeds/* tests/fuzz_regressions/posterior-* tests/fuzz_regressions/checkpoint-* $(FUZZ_BUILD)/corpus-posterior/ 2>/dev/null || true
+	@mkdir -p $(FUZZ_BUILD)/artifacts $(addprefix $(FUZZ_BUILD)/corpus-,$(FUZZ_HARNESSES))
+	@$(foreach h,$(FUZZ_HARNESSES),cp $(FUZZ_SEEDS_$(h)) $(FUZZ_BUILD)/corpus-$(h)/ 2>/dev/null || true;)
 	@cd $(FUZZ_BUILD); \
-	  (LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./fuzz_scenario $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
-	     -artifact_prefix=artifacts/scenario- corpus-scenario > fuzz_scenario.log 2>&1; \
-	   echo "fuzz_scenario: exit $$?" >> fuzz_scenario.log) & \
-	  (LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./fuzz_pathogen $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
-	     -artifact_prefix=artifacts/pathogen- corpus-pathogen > fuzz_pathogen.log 2>&1; \
-	   echo "fuzz_pathogen: exit $$?" >> fuzz_pathogen.log) & \
-	  (./fuzz_posterior $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/posterior.dict \
-	     -artifact_prefix=artifacts/posterior- corpus-posterior > fuzz_posterior.log 2>&1; \
-	   echo "fuzz_posterior: exit $$?" >> fuzz_posterior.log) & \
-	  wait; tail -n 3 fuzz_scenario.log fuzz_pathogen.log fuzz_posterior.log; ! ls artifacts | grep -q .
+	  $(foreach h,$(FUZZ_HARNESSES),(LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./fuzz_$(h) \
+	     $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) $(if $(filter -,$(FUZZ_DICT_$(h))),,-dict=$(FUZZ_DICT_$(h))) \
+	     -artifact_prefix=artifacts/$(h)- corpus-$(h) > fuzz_$(h).log 2>&1; \
+	   echo "fuzz_$(h): exit $$?" >> fuzz_$(h).log) &) \
+	  wait; tail -n 3 $(addsuffix .log,$(addprefix fuzz_,$(FUZZ_HARNESSES))); ! ls artifacts | grep -q .

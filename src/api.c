@@ -336,7 +336,7 @@ static int run_set_replicate(const cc_scenario *const *s, int n, const bool *sha
 static int run_replicate(const cc_scenario *const *s, int n, const bool *share, uint64_t seed,
                          int r, run_shared *sh, carcer_results **res, cc_diag *diag)
 {
-    if (!res[0]->inputs)
+    if (!res[0]->inputs || (sh->opt->stop && *sh->opt->stop))
         return run_set_replicate(s, n, share, seed, r, sh, res, diag);
     const double *values = res[0]->inputs + (size_t)r * (size_t)res[0]->ninputs;
     cc_scenario **inst = calloc((size_t)n, sizeof *inst);
@@ -359,6 +359,11 @@ static int run_set_replicate(const cc_scenario *const *s, int n, const bool *sha
                              cc_diag *diag)
 {
     int rc = 0;
+    /* interrupted: the replicates not yet begun are not set up at all (a
+     * replicate's first day, the placement of its initial population, costs
+     * as much as many later days; 200 of them took half a minute) */
+    if (sh->opt->stop && *sh->opt->stop)
+        return 1;
     bool *pending = calloc((size_t)n, sizeof *pending);
     cc_sim *base = NULL;
     if (!pending || cc_sim_create(s[0], seed, (uint32_t)r, diag, &base) != 0) {
@@ -422,7 +427,7 @@ static carcer_results *results_new(const cc_scenario *s, uint64_t seed, int k, b
     res->k = k;
     res->metrics = calloc((size_t)k, sizeof *res->metrics);
     res->ts = keep_ts ? calloc((size_t)k, sizeof *res->ts) : NULL;
-    res->resolved = cc_scenario_resolved_yaml(s);
+    res->resolved = cc_scenario_resolved_yaml_as_run(s, seed, k);
     int nt = cc_targets_count(s);
     res->targets = nt ? calloc((size_t)k * (size_t)nt, sizeof *res->targets) : NULL;
     if (!res->metrics || (keep_ts && !res->ts) || !res->resolved || (nt && !res->targets)) {

@@ -567,8 +567,15 @@ int cc_disease_spec_parse(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
         return -1;
     }
     cc_yaml_push_key(ctx, "pathogen");
-    size_t len;
-    const char *t = cc_yaml_text(ctx, pn, "a pathogen name or file", &len);
+    size_t len = 0;
+    /* a mapping: the pathogen itself, as a pathogen file writes it (the
+     * resolved scenario inlines a pathogen read from a file, so that it
+     * runs again from the output folder alone) */
+    bool inline_map = fy_node_is_mapping(pn);
+    const char *t = inline_map ? CC_PATHOGEN_INLINE
+                               : cc_yaml_text(ctx, pn, "a pathogen name, file or mapping", &len);
+    if (inline_map)
+        len = strlen(t);
     cc_pathogen *p = NULL;
     char ref[4096] = "";
     if (t && len < sizeof ref) {
@@ -582,8 +589,11 @@ int cc_disease_spec_parse(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
         cc_diag_init(&tmp);
         diag = &tmp;
         char *dir = scenario_dir(s);
-        int rc = cc_pathogen_load(ref, dir, diag, &p);
+        int rc = inline_map ? cc_pathogen_load_node(pn, s->file, diag, &p)
+                            : cc_pathogen_load(ref, dir, diag, &p);
         free(dir);
+        if (rc == 0 && inline_map) /* compared by cc_scenario_same_but_policies */
+            snprintf(p->file, sizeof p->file, "%s", CC_PATHOGEN_INLINE);
         if (rc != 0) {
             for (int i = 0; i < tmp.kept; i++) {
                 const cc_diag_entry *e = &tmp.entry[i];
@@ -594,7 +604,8 @@ int cc_disease_spec_parse(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
                     continue;
                 }
                 char *m = cc_diag_format(&tmp, i);
-                cc_yaml_error(ctx, pn, NULL, "in the pathogen file: %s", m ? m : "?");
+                cc_yaml_error(ctx, pn, NULL, "in the pathogen%s: %s", inline_map ? "" : " file",
+                              m ? m : "?");
                 free(m);
             }
             if (tmp.kept == 0)
@@ -1018,7 +1029,21 @@ struct fy_node *cc_disease_spec_print(struct fy_document *doc, const cc_scenario
     if (!d)
         return NULL;
     cc_buf b = {0};
-    cc_buf_printf(&b, "{pathogen: \"%s\", ", d->pathogen_ref);
+    if (cc_pathogen_ref_is_name(d->pathogen_ref) &&
+        strcmp(d->pathogen_ref, CC_PATHOGEN_INLINE) != 0) {
+        cc_buf_printf(&b, "{pathogen: \"%s\", ", d->pathogen_ref);
+    } else {
+        /* a file (or a mapping) inline: the scenario as run does not depend
+         * on a file beside it */
+        struct fy_node *pn = cc_pathogen_print(doc, d->pathogen);
+        char *pt = pn ? fy_emit_node_to_string(pn, FYECF_MODE_FLOW_ONELINE) : NULL;
+        if (!pt)
+            b.failed = 1;
+        else
+            cc_buf_printf(&b, "{pathogen: %s, ", pt);
+        free(pt);
+        fy_node_free(pn);
+    }
     if (d->r0_given)
         cc_buf_printf(&b, "r0_at_capacity: %.17g, ", d->r0_at_capacity);
     else
@@ -1136,8 +1161,9 @@ void cc_disease_spec_markdown(cc_buf *out, const char *path)
         "The infection that spreads through the cells (see docs/disease.md). Absent: no "
         "disease is simulated.\n\n"
         "| key | meaning | default |\n|---|---|---|\n"
-        "| `pathogen` | `covid19`, `influenza`, `tuberculosis` or a pathogen file relative to "
-        "the scenario | required |\n"
+        "| `pathogen` | `covid19`, `influenza`, `tuberculosis`, a pathogen file relative to "
+        "the scenario, or the pathogen itself as a mapping (as a pathogen file writes it; the "
+        "resolved scenario inlines a pathogen read from a file) | required |\n"
         "| `beta_cell` | transmission rate in a cell, per day | the pathogen's |\n"
         "| `r0_at_capacity` | instead of `beta_cell`: R0 of one case in a cell at design "
         "capacity | the pathogen's |\n"

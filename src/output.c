@@ -87,10 +87,14 @@ void cc_output_ts_rows(cc_buf *b, const cc_scenario *s, const cc_ts_row *rows, i
             cc_output_csv_field(b, f < nf ? s->facility[f].name : "ALL");
             for (size_t c = 0; c < NTS; c++) {
                 if (ts_columns[c].col < 0) {
-                    double occ = r->capacity > 0
-                                     ? (double)r->v[CC_TS_population] / r->capacity
-                                     : 0.0;
-                    cc_buf_printf(b, ",%.4f", occ);
+                    /* people held without capacity: undefined, as in
+                     * summary.json (an empty field) */
+                    if (r->capacity > 0)
+                        cc_buf_printf(b, ",%.4f", (double)r->v[CC_TS_population] / r->capacity);
+                    else if (r->v[CC_TS_population] > 0)
+                        cc_buf_append(b, ",", 1);
+                    else
+                        cc_buf_append(b, ",0.0000", 7);
                 } else {
                     cc_buf_printf(b, ",%lld", (long long)r->v[ts_columns[c].col]);
                 }
@@ -207,11 +211,20 @@ static int put(struct fy_document *doc, struct fy_node *root, const char *key,
     return fy_node_mapping_append(m, scalar(doc, seg), value);
 }
 
-/* {mean, sd, q05, q50, q95} of one metric over the replicates */
 /* {mean, sd, q05, q50, q95} of one metric over the replicates, and with
  * uncertain inputs (paired replicates: draws.h) sd_inputs and sd_chance */
 static struct fy_node *distribution(struct fy_document *doc, double *x, int k, bool split)
 {
+    /* a value undefined in some replicate (an occupancy without capacity)
+     * leaves every statistic undefined: null */
+    for (int r = 0; r < k; r++)
+        if (isnan(x[r])) {
+            struct fy_node *m = fy_node_create_mapping(doc);
+            const char *names[7] = {"mean", "sd", "q05", "q50", "q95", "sd_inputs", "sd_chance"};
+            for (int i = 0; i < 7; i++)
+                fy_node_mapping_append(m, scalar(doc, names[i]), scalar(doc, "null"));
+            return m;
+        }
     double sdi = NAN, sdc = NAN;
     if (split)
         cc_variance_split(x, k, &sdi, &sdc);

@@ -690,15 +690,23 @@ int cc_pathogen_load_text(const char *text, size_t len, const char *file, cc_dia
     struct fy_document *doc = cc_yr_parse(&r, text, len);
     if (!doc)
         return -1;
+    int rc = cc_pathogen_load_node(fy_document_root(doc), file, diag, out);
+    fy_document_destroy(doc);
+    return rc;
+}
+
+int cc_pathogen_load_node(struct fy_node *root, const char *file, cc_diag *diag,
+                          cc_pathogen **out)
+{
+    *out = NULL;
+    cc_yr r = {file, diag, 0};
     cc_pathogen *pg = calloc(1, sizeof *pg);
     if (!pg) {
-        fy_document_destroy(doc);
         cc_diag_add(diag, file, 0, 0, NULL, NULL, "out of memory");
         return -1;
     }
     snprintf(pg->file, sizeof pg->file, "%s", file);
     pg->r0_at_capacity = -1;
-    struct fy_node *root = fy_document_root(doc);
     static const char *const keys[] = {"name",   "description", "entry", "transmission",
                                        "states", "sources",     NULL};
     struct fy_node *next_nodes[CC_PATH_MAX_STATES] = {0};
@@ -844,7 +852,6 @@ int cc_pathogen_load_text(const char *text, size_t len, const char *file, cc_dia
                     "expected every infection to end in recovered or dead, got a loop of "
                     "infected states that never ends");
 done:
-    fy_document_destroy(doc);
     if (r.errors) {
         cc_pathogen_free(pg);
         return -1;
@@ -893,4 +900,107 @@ int cc_pathogen_load(const char *ref, const char *base_dir, cc_diag *diag, cc_pa
 void cc_pathogen_free(cc_pathogen *p)
 {
     free(p); /* durations are parametric: nothing else is allocated */
+}
+
+/* ---- printing a pathogen back ------------------------------------------- */
+
+bool cc_pathogen_ref_is_name(const char *ref)
+{
+    /* the rule of cc_pathogen_load: no '/' and no ".yaml" or ".yml" */
+    size_t rl = strlen(ref);
+    return !strchr(ref, '/') && !(rl > 5 && strcmp(ref + rl - 5, ".yaml") == 0) &&
+           !(rl > 4 && strcmp(ref + rl - 4, ".yml") == 0);
+}
+
+static void put_pair(struct fy_document *doc, struct fy_node *map, const char *key,
+                     struct fy_node *v)
+{
+    fy_node_mapping_append(map, fy_node_create_scalar_copy(doc, key, strlen(key)), v);
+}
+
+static struct fy_node *text_node(struct fy_document *doc, const char *text)
+{
+    return fy_node_create_scalar_copy(doc, text, strlen(text));
+}
+
+static struct fy_node *real_node(struct fy_document *doc, double v)
+{
+    return cc_yaml_print_real(doc, v, 1);
+}
+
+/* A probability as read_prob reads it: `rest`, a number, or {default, age,
+ * risk_factor} with bands "LO-HI" (whole years, both included) or "LO+". */
+static struct fy_node *print_prob(struct fy_document *doc, const cc_prob *p)
+{
+    if (p->rest)
+        return text_node(doc, "rest");
+    if (p->nbands == 0 && p->risk_factor == 1.0)
+        return real_node(doc, p->p);
+    struct fy_node *m = fy_node_create_mapping(doc);
+    if (p->has_default)
+        put_pair(doc, m, "default", real_node(doc, p->p));
+    if (p->nbands) {
+        struct fy_node *age = fy_node_create_mapping(doc);
+        for (int i = 0; i < p->nbands; i++) {
+            char band[48];
+            if (isinf(p->hi[i]))
+                snprintf(band, sizeof band, "%.0f+", p->lo[i]);
+            else
+                snprintf(band, sizeof band, "%.0f-%.0f", p->lo[i], p->hi[i] - 1);
+            put_pair(doc, age, band, real_node(doc, p->bp[i]));
+        }
+        put_pair(doc, m, "age", age);
+    }
+    put_pair(doc, m, "risk_factor", real_node(doc, p->risk_factor));
+    return m;
+}
+
+struct fy_node *cc_pathogen_print(struct fy_document *doc, const cc_pathogen *p)
+{
+    struct fy_node *m = fy_node_create_mapping(doc);
+    if (!m)
+        return NULL;
+    put_pair(doc, m, "name", text_node(doc, p->name));
+    put_pair(doc, m, "entry", text_node(doc, p->state[p->entry].name));
+    struct fy_node *tr = fy_node_create_mapping(doc);
+    if (p->r0_at_capacity >= 0)
+        put_pair(doc, tr, "r0_at_capacity", real_node(doc, p->r0_at_capacity));
+    else
+        put_pair(doc, tr, "beta_cell", real_node(doc, p->beta_cell));
+    put_pair(doc, tr, "beta_facility", real_node(doc, p->beta_facility));
+    put_pair(doc, tr, "beta_staff", real_node(doc, p->beta_staff));
+    put_pair(doc, tr, "crowding_exponent", real_node(doc, p->crowding_exponent));
+    put_pair(doc, m, "transmission", tr);
+    /* the infected states in the order they were read (their indexes do
+     * not change on reading back: the reserved states always come first),
+     * then `recovered` when it wanes */
+    struct fy_node *states = fy_node_create_mapping(doc);
+    for (int i = 0; i < p->nstates; i++) {
+        const cc_pstate *st = &p->state[i];
+        if (st->kind != CC_PS_INFECTED)
+            continue;
+        struct fy_node *sm = fy_node_create_mapping(doc);
+        put_pair(doc, sm, "infectiousness", real_node(doc, st->infectiousness));
+        put_pair(doc, sm, "symptomatic", text_node(doc, st->symptomatic ? "true" : "false"));
+        put_pair(doc, sm, "hospital", text_node(doc, st->hospital ? "true" : "false"));
+        put_pair(doc, sm, "detectable", text_node(doc, st->detectable ? "true" : "false"));
+        put_pair(doc, sm, "duration", cc_yaml_print_dist(doc, &st->duration, "days"));
+        struct fy_node *next = fy_node_create_sequence(doc);
+        for (int k = 0; k < st->nnext; k++) {
+            struct fy_node *e = fy_node_create_mapping(doc);
+            put_pair(doc, e, "to", text_node(doc, p->state[st->to[k]].name));
+            put_pair(doc, e, "p", print_prob(doc, &st->p[k]));
+            fy_node_sequence_append(next, e);
+        }
+        put_pair(doc, sm, "next", next);
+        put_pair(doc, states, st->name, sm);
+    }
+    const cc_pstate *rec = &p->state[p->recovered];
+    if (rec->has_duration) {
+        struct fy_node *rm = fy_node_create_mapping(doc);
+        put_pair(doc, rm, "waning", cc_yaml_print_dist(doc, &rec->duration, "days"));
+        put_pair(doc, states, rec->name, rm);
+    }
+    put_pair(doc, m, "states", states);
+    return m;
 }

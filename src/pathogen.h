@@ -98,6 +98,30 @@ int cc_pathogen_load_text(const char *text, size_t len, const char *file, cc_dia
 int cc_pathogen_load(const char *ref, const char *base_dir, cc_diag *diag, cc_pathogen **out);
 void cc_pathogen_free(cc_pathogen *p);
 
+struct fy_node;
+struct fy_document;
+
+/* What a pathogen given inline is named by (its `file` and the disease
+ * block's reference). */
+#define CC_PATHOGEN_INLINE "<inline>"
+
+/* Load a pathogen from a mapping of a parsed document (the pathogen given
+ * inline in a scenario's `disease:` block); `file` names the document in
+ * messages, whose positions are those of its nodes. 0, or nonzero with
+ * every problem in diag and *out NULL. */
+int cc_pathogen_load_node(struct fy_node *root, const char *file, cc_diag *diag,
+                          cc_pathogen **out);
+
+/* Whether `ref` names a shipped pathogen (as cc_pathogen_load reads it)
+ * rather than a file. */
+bool cc_pathogen_ref_is_name(const char *ref);
+
+/* The pathogen as a mapping of doc that cc_pathogen_load_node reads back to
+ * the same pathogen: name, entry, transmission and every state with each
+ * field explicit (a file's `description` and `sources` are left out). NULL
+ * when out of memory. */
+struct fy_node *cc_pathogen_print(struct fy_document *doc, const cc_pathogen *p);
+
 /* Probability of a transition for a person of this age and risk (not
  * meaningful for `rest`). */
 double cc_prob_eval(const cc_prob *p, double age, bool risk);
@@ -106,9 +130,6 @@ double cc_prob_eval(const cc_prob *p, double age, bool risk);
 int cc_pathogen_state(const cc_pathogen *p, const char *name);
 
 /* ---- the reader of pathogen files --------------------------------------- */
-
-struct fy_node;
-struct fy_document;
 
 typedef struct cc_yr {
     const char *file;

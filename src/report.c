@@ -36,6 +36,29 @@
 #include "pathogen.h" /* cc_yr: positioned errors about a parsed document */
 #include "util.h"
 
+/* ---- reading the files ---------------------------------------------------- */
+
+/* The value of key `key` in mapping map, or NULL: the keys compared as
+ * text. (libfyaml's lookup by string parses the key as YAML, so a name
+ * from a file, such as "[x" or one of invalid UTF-8, would be looked up as
+ * something else, and libfyaml prints its complaints about it.) */
+static struct fy_node *lookup(struct fy_node *map, const char *key)
+{
+    if (!map || !fy_node_is_mapping(map))
+        return NULL;
+    size_t klen = strlen(key);
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(map, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(pr);
+        size_t len = 0;
+        const char *t = k && fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
+        if (t && len == klen && memcmp(t, key, len) == 0)
+            return fy_node_pair_value(pr);
+    }
+    return NULL;
+}
+
 /* ---- reading timeseries.csv --------------------------------------------- */
 
 #define MAX_SERIES_COLS 32
@@ -125,9 +148,14 @@ static int col_index(const ts_table *t, const char *name)
 }
 
 /* Two passes: the first finds facilities, days and replicates, the second
- * fills the values. */
-static int ts_read(const char *text, ts_table *t)
+ * fills the values. A table has one row per replicate, day and facility,
+ * as carcer writes it: one whose replicates, days and facilities span more
+ * cells than it has rows is refused (a hostile file of two rows, day
+ * 1000000 and replicate 1000000, would otherwise ask for terabytes).
+ * Returns 0, or -1 with *why saying what is wrong (NULL: out of memory). */
+static int ts_read(const char *text, ts_table *t, const char **why)
 {
+    *why = "expected a header line naming the columns day, date and facility";
     memset(t, 0, sizeof *t);
     char *copy = cc_strdup(text);
     if (!copy)
@@ -141,7 +169,11 @@ static int ts_read(const char *text, ts_table *t)
     }
     t->ncols = split_csv(line, field, MAX_SERIES_COLS);
     for (int i = 0; i < t->ncols; i++)
-        t->col[i] = cc_strdup(field[i]);
+        if (!(t->col[i] = cc_strdup(field[i]))) {
+            *why = NULL;
+            free(copy);
+            return -1;
+        }
     t->c_rep = col_index(t, "replicate");
     t->c_day = col_index(t, "day");
     t->c_date = col_index(t, "date");
@@ -167,8 +199,15 @@ static int ts_read(const char *text, ts_table *t)
         nrows++;
     }
     free(copy);
-    if (!nrows || !t->nfac)
+    if (!nrows || !t->nfac) {
+        *why = "expected rows of day, date and facility under the header, got none";
         return -1;
+    }
+    if ((double)t->reps * (double)t->days * (double)t->nfac > (double)nrows) {
+        *why = "expected one row per replicate, day and facility, got rows missing";
+        return -1;
+    }
+    *why = NULL;
     size_t total = (size_t)t->reps * (size_t)t->days * (size_t)t->nfac * (size_t)t->ncols;
     t->v = calloc(total, sizeof *t->v);
     t->date = calloc((size_t)t->days, sizeof *t->date);
@@ -194,7 +233,7 @@ static int ts_read(const char *text, ts_table *t)
                              (size_t)f) *
                             (size_t)t->ncols];
         for (int c = 0; c < t->ncols; c++)
-            row[c] = strtod(field[c], NULL);
+            row[c] = field[c][0] ? strtod(field[c], NULL) : NAN; /* empty: undefined */
     }
     free(copy);
     return 0;
@@ -367,18 +406,25 @@ static void svg_chart(cc_buf *b, const char *title, const char *ylabel, const ts
         if (s[k].lo && s[k].hi) {
             cc_buf_printf(b, "<polygon fill=\"%s\" fill-opacity=\"0.18\" points=\"", colour);
             for (int i = 0; i < n; i++)
-                cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].hi[i]));
+                if (isfinite(s[k].hi[i]))
+                    cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].hi[i]));
             for (int i = n - 1; i >= 0; i--)
-                cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].lo[i]));
+                if (isfinite(s[k].lo[i]))
+                    cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].lo[i]));
             cc_buf_printf(b, "\"/>");
         }
         cc_buf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" points=\"",
                       colour);
         /* at most ~1000 points a line keeps the file small */
         int stride = n > 1000 ? n / 1000 + 1 : 1;
+        /* undefined values (the occupancy of a facility without capacity
+         * that holds people) leave the line out */
         for (int i = 0; i < n; i += stride)
-            cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].y[i]));
-        cc_buf_printf(b, "%.1f,%.1f\"/>", X(n - 1), Y(s[k].y[n - 1]));
+            if (isfinite(s[k].y[i]))
+                cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(s[k].y[i]));
+        if (isfinite(s[k].y[n - 1]))
+            cc_buf_printf(b, "%.1f,%.1f", X(n - 1), Y(s[k].y[n - 1]));
+        cc_buf_printf(b, "\"/>");
         cc_buf_printf(b,
                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"3\" fill=\"%s\"/>"
                       "<text x=\"%.1f\" y=\"%.1f\">",
@@ -393,27 +439,56 @@ static void svg_chart(cc_buf *b, const char *title, const char *ylabel, const ts
 
 /* ---- summary.json -------------------------------------------------------------- */
 
+/* The number a scalar node holds; NAN for anything else (null, text, an
+ * object where a number should be). */
+static double scalar_number(struct fy_node *n)
+{
+    const char *s = n ? fy_node_get_scalar0(n) : NULL;
+    if (!s)
+        return NAN;
+    char *end;
+    double v = strtod(s, &end);
+    return end != s && *end == '\0' ? v : NAN;
+}
+
+static double node_value(struct fy_node *n, double *lo, double *hi);
+
 /* A number or, with replicates, the mean of {mean, ...}; NAN if absent. */
 static double summary_value(struct fy_node *root, const char *path, double *lo, double *hi)
 {
-    struct fy_node *n = fy_node_by_path(root, path, FY_NT, FYNWF_DONT_FOLLOW);
+    return node_value(fy_node_by_path(root, path, FY_NT, FYNWF_DONT_FOLLOW), lo, hi);
+}
+
+/* summary_value of occupancy.NAME.stat: looked up key by key, since a
+ * facility name of the daily series may hold anything (libfyaml would read
+ * it as a path expression, and print its complaints about it). */
+static double occupancy_value(struct fy_node *root, const char *name, const char *stat)
+{
+    struct fy_node *n = lookup(root, "occupancy");
+    n = n && fy_node_is_mapping(n) ? lookup(n, name) : NULL;
+    n = n && fy_node_is_mapping(n) ? lookup(n, stat) : NULL;
+    double lo, hi;
+    return node_value(n, &lo, &hi);
+}
+
+static double node_value(struct fy_node *n, double *lo, double *hi)
+{
     *lo = *hi = NAN;
     if (!n)
         return NAN;
     if (fy_node_is_mapping(n)) {
-        struct fy_node *m = fy_node_mapping_lookup_by_string(n, "mean", FY_NT);
-        struct fy_node *a = fy_node_mapping_lookup_by_string(n, "q05", FY_NT);
-        struct fy_node *z = fy_node_mapping_lookup_by_string(n, "q95", FY_NT);
+        struct fy_node *m = lookup(n, "mean");
+        struct fy_node *a = lookup(n, "q05");
+        struct fy_node *z = lookup(n, "q95");
         if (!m)
             return NAN;
         if (a && z) {
-            *lo = strtod(fy_node_get_scalar0(a), NULL);
-            *hi = strtod(fy_node_get_scalar0(z), NULL);
+            *lo = scalar_number(a);
+            *hi = scalar_number(z);
         }
-        return strtod(fy_node_get_scalar0(m), NULL);
+        return scalar_number(m);
     }
-    const char *s = fy_node_get_scalar0(n);
-    return s ? strtod(s, NULL) : NAN;
+    return scalar_number(n);
 }
 
 static void fmt_value(char *out, size_t len, double v, double scale, int decimals)
@@ -424,11 +499,11 @@ static void fmt_value(char *out, size_t len, double v, double scale, int decimal
         snprintf(out, len, "%.*f", decimals, v * scale);
 }
 
-static void figure_row(cc_buf *b, struct fy_node *root, const char *label, const char *path,
-                       double scale, int decimals)
+/* A row of the value at node n (nothing when it holds no number). */
+static void node_row(cc_buf *b, struct fy_node *n, const char *label, double scale, int decimals)
 {
     double lo, hi;
-    double v = summary_value(root, path, &lo, &hi);
+    double v = node_value(n, &lo, &hi);
     if (isnan(v))
         return;
     char a[64], l[64], h[64];
@@ -444,6 +519,12 @@ static void figure_row(cc_buf *b, struct fy_node *root, const char *label, const
     cc_buf_printf(b, "</tr>\n");
 }
 
+static void figure_row(cc_buf *b, struct fy_node *root, const char *label, const char *path,
+                       double scale, int decimals)
+{
+    node_row(b, fy_node_by_path(root, path, FY_NT, FYNWF_DONT_FOLLOW), label, scale, decimals);
+}
+
 /* Rows of a table from every key of an object (e.g. person_years.by_offense). */
 static void object_rows(cc_buf *b, struct fy_node *root, const char *path, double scale,
                         int decimals)
@@ -455,12 +536,8 @@ static void object_rows(cc_buf *b, struct fy_node *root, const char *path, doubl
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(obj, &it)) != NULL) {
         const char *k = fy_node_get_scalar0(fy_node_pair_key(p));
-        if (!k)
-            continue;
-        char *sub = cc_asprintf("%s/%s", path, k);
-        if (sub)
-            figure_row(b, root, k, sub, scale, decimals);
-        free(sub);
+        if (k) /* the value itself: a key may hold anything */
+            node_row(b, fy_node_pair_value(p), k, scale, decimals);
     }
 }
 
@@ -491,13 +568,21 @@ static char *read_text(const char *path, size_t max, size_t *len)
     return cb.data;
 }
 
+/* The largest summary.json read: 4,096 facilities (docs/limits.md) with
+ * replicates write about 10 MB. timeseries.csv is read whatever its size:
+ * its table takes about twice the text (one double per field). */
+#define MAX_SUMMARY_BYTES ((size_t)256 << 20)
+#define MAX_SERIES_BYTES SIZE_MAX
+
+static struct fy_document *parse_json(cc_yr *r, const char *text, size_t len);
+
 /* The page of a run: dir holds summary.json (at jpath) and timeseries.csv. */
 static carcer_status run_report(const char *dir, const char *jpath, const char *out_path,
                                 carcer_diag *diag)
 {
     char *tpath = cc_asprintf("%s/timeseries.csv", dir);
     struct fy_document *doc = NULL;
-    char *csv = NULL;
+    char *csv = NULL, *json = NULL;
     ts_table t;
     memset(&t, 0, sizeof t);
     cc_buf b = {0};
@@ -506,20 +591,59 @@ static carcer_status run_report(const char *dir, const char *jpath, const char *
         st = CARCER_NOMEM;
         goto out;
     }
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET};
-    doc = fy_document_build_from_file(&cfg, jpath);
+    /* read as JSON, which refuses YAML directives (libfyaml 0.7.12 can
+     * loop for ever on a malformed one), anchors and tags */
+    size_t json_len = 0;
+    errno = 0;
+    json = read_text(jpath, MAX_SUMMARY_BYTES, &json_len);
+    cc_yr jr = {.file = jpath, .diag = &diag->d, .errors = 0};
+    if (!json) {
+        cc_diag_add(&diag->d, jpath, 0, 0, NULL, NULL, "cannot read the run's summary: %s",
+                    errno == EFBIG ? "the file is larger than `carcer report` reads"
+                                   : strerror(errno ? errno : ENOMEM));
+        st = errno == EFBIG ? CARCER_INPUT : CARCER_IO;
+        goto out;
+    }
+    if (memchr(json, '\0', json_len)) {
+        cc_diag_add(&diag->d, jpath, 0, 0, NULL, NULL, "not valid JSON: a NUL byte");
+        st = CARCER_INPUT;
+        goto out;
+    }
+    doc = parse_json(&jr, json, json_len);
     if (!doc || !fy_document_root(doc) || !fy_node_is_mapping(fy_document_root(doc))) {
-        cc_diag_add(&diag->d, jpath, 0, 0, NULL, NULL,
-                    "cannot read the run's summary (is %s the output folder of `carcer run`?)",
-                    dir);
+        if (doc || jr.errors == 0)
+            cc_diag_add(&diag->d, jpath, 0, 0, NULL, NULL,
+                        "expected the object that `carcer run` writes in summary.json (is %s "
+                        "the output folder of `carcer run`?)",
+                        dir);
         st = CARCER_INPUT;
         goto out;
     }
     struct fy_node *root = fy_document_root(doc);
     size_t csv_len;
-    csv = read_text(tpath, SIZE_MAX, &csv_len);
-    if (!csv || ts_read(csv, &t) != 0) {
-        cc_diag_add(&diag->d, tpath, 0, 0, NULL, NULL, "cannot read the daily series");
+    errno = 0;
+    csv = read_text(tpath, MAX_SERIES_BYTES, &csv_len);
+    if (!csv) {
+        cc_diag_add(&diag->d, tpath, 0, 0, NULL, NULL, "cannot read the daily series: %s",
+                    errno == EFBIG ? "the file is larger than `carcer report` reads"
+                                   : strerror(errno ? errno : ENOMEM));
+        st = errno == EFBIG ? CARCER_INPUT : CARCER_IO;
+        goto out;
+    }
+    const char *why = NULL;
+    if (memchr(csv, '\0', csv_len)) {
+        why = "expected text, got a NUL byte";
+    } else if (ts_read(csv, &t, &why) != 0) {
+        if (!why) {
+            st = CARCER_NOMEM;
+            goto out;
+        }
+    } else if (fac_index(&t, "ALL", 0) < 0) {
+        why = "expected the rows of facility ALL (the whole system, one a day), got none";
+    }
+    if (why) {
+        cc_diag_add(&diag->d, tpath, 0, 0, NULL, NULL, "not a daily series of `carcer run`: %s",
+                    why);
         st = CARCER_INPUT;
         goto out;
     }
@@ -628,12 +752,9 @@ static carcer_status run_report(const char *dir, const char *jpath, const char *
     for (int f = 0; f < t.nfac; f++) {
         if (f == all)
             continue;
-        char *p1 = cc_asprintf("/occupancy/%s/peak", t.fac[f]);
-        char *p2 = cc_asprintf("/occupancy/%s/mean", t.fac[f]);
-        char *p3 = cc_asprintf("/occupancy/%s/days_over_capacity", t.fac[f]);
-        double l1, h1, v1 = p1 ? summary_value(root, p1, &l1, &h1) : NAN;
-        double v2 = p2 ? summary_value(root, p2, &l1, &h1) : NAN;
-        double v3 = p3 ? summary_value(root, p3, &l1, &h1) : NAN;
+        double v1 = occupancy_value(root, t.fac[f], "peak");
+        double v2 = occupancy_value(root, t.fac[f], "mean");
+        double v3 = occupancy_value(root, t.fac[f], "days_over_capacity");
         char a1[32], a2[32], a3[32];
         fmt_value(a1, sizeof a1, v1, 1, 2);
         fmt_value(a2, sizeof a2, v2, 1, 2);
@@ -641,7 +762,6 @@ static carcer_status run_report(const char *dir, const char *jpath, const char *
         cc_buf_printf(&b, "<tr><th>");
         html_text(&b, t.fac[f]);
         cc_buf_printf(&b, "</th><td>%s</td><td>%s</td><td>%s</td></tr>\n", a1, a2, a3);
-        free(p1), free(p2), free(p3);
     }
     cc_buf_printf(&b, "</table>\n");
 
@@ -672,6 +792,7 @@ out:
         fy_document_destroy(doc);
     ts_free(&t);
     free(csv);
+    free(json);
     free(tpath);
     cc_buf_free(&b);
     return st;
@@ -797,7 +918,7 @@ static void check_stats(cc_yr *r, struct fy_node *parent, struct fy_node *n, int
         return;
     }
     for (size_t i = 0; i < sizeof stat_keys / sizeof stat_keys[0]; i++) {
-        struct fy_node *v = fy_node_mapping_lookup_by_string(n, stat_keys[i], FY_NT);
+        struct fy_node *v = lookup(n, stat_keys[i]);
         double x;
         if ((!v && i >= STATS_READ) || json_number(v, &x) == 0)
             continue;
@@ -863,9 +984,9 @@ static int read_comparison(cc_yr *r, comparison *c)
                     desc);
         return 0;
     }
-    struct fy_node *reps = fy_node_mapping_lookup_by_string(root, "replicates", FY_NT);
-    struct fy_node *seed = fy_node_mapping_lookup_by_string(root, "seed", FY_NT);
-    struct fy_node *list = fy_node_mapping_lookup_by_string(root, "scenarios", FY_NT);
+    struct fy_node *reps = lookup(root, "replicates");
+    struct fy_node *seed = lookup(root, "seed");
+    struct fy_node *list = lookup(root, "scenarios");
     double v;
     if (json_number(reps, &v) != 0 || !(v >= 1 && v <= INT_MAX) || v != floor(v)) {
         node_desc(reps, desc, sizeof desc);
@@ -905,9 +1026,9 @@ static int read_comparison(cc_yr *r, comparison *c)
                         "expected an object {scenario, baseline, metrics}, got %s", desc);
             continue;
         }
-        struct fy_node *name = fy_node_mapping_lookup_by_string(sc, "scenario", FY_NT);
-        struct fy_node *base = fy_node_mapping_lookup_by_string(sc, "baseline", FY_NT);
-        struct fy_node *metrics = fy_node_mapping_lookup_by_string(sc, "metrics", FY_NT);
+        struct fy_node *name = lookup(sc, "scenario");
+        struct fy_node *base = lookup(sc, "baseline");
+        struct fy_node *metrics = lookup(sc, "metrics");
         const char *name_text = name && fy_node_is_scalar(name) &&
                                         fy_node_get_style(name) != FYNS_PLAIN
                                     ? fy_node_get_scalar0(name)
@@ -950,10 +1071,9 @@ static int read_comparison(cc_yr *r, comparison *c)
                 free(mp);
                 continue;
             }
-            check_stats(r, m, fy_node_mapping_lookup_by_string(m, "level", FY_NT), i, key, len,
-                        "level");
+            check_stats(r, m, lookup(m, "level"), i, key, len, "level");
             /* no difference when a replicate of the baseline lacked the metric */
-            struct fy_node *d = fy_node_mapping_lookup_by_string(m, "difference", FY_NT);
+            struct fy_node *d = lookup(m, "difference");
             if (d)
                 check_stats(r, m, d, i, key, len, "difference");
         }
@@ -1050,18 +1170,16 @@ typedef struct stat3 {
 static stat3 metric_of(const comparison *c, int i, const char *key, const char *part)
 {
     stat3 s = {NAN, NAN, NAN};
-    struct fy_node *m = c->metrics[i] ? fy_node_mapping_lookup_by_string(c->metrics[i], key,
-                                                                          FY_NT)
-                                      : NULL;
-    struct fy_node *p = m ? fy_node_mapping_lookup_by_string(m, part, FY_NT) : NULL;
+    struct fy_node *m = c->metrics[i] ? lookup(c->metrics[i], key) : NULL;
+    struct fy_node *p = m ? lookup(m, part) : NULL;
     if (!p)
         return s;
     /* checked by read_comparison */
-    json_number(fy_node_mapping_lookup_by_string(p, "mean", FY_NT), &s.mean);
+    json_number(lookup(p, "mean"), &s.mean);
     /* one replicate has no spread to show */
     if (c->nreplicates > 1) {
-        json_number(fy_node_mapping_lookup_by_string(p, "q05", FY_NT), &s.lo);
-        json_number(fy_node_mapping_lookup_by_string(p, "q95", FY_NT), &s.hi);
+        json_number(lookup(p, "q05"), &s.lo);
+        json_number(lookup(p, "q95"), &s.hi);
     }
     return s;
 }

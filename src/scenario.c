@@ -491,6 +491,39 @@ char *cc_scenario_resolved_yaml(const cc_scenario *s)
     return out;
 }
 
+/* The value of top-level key `key` of root set to the number v. */
+static int set_top_number(struct fy_document *doc, struct fy_node *root, const char *key,
+                          double v)
+{
+    struct fy_node_pair *pr = fy_node_mapping_lookup_pair_by_string(root, key, FY_NT);
+    char t[40];
+    snprintf(t, sizeof t, "%.0f", v);
+    struct fy_node *n = fy_node_create_scalar_copy(doc, t, strlen(t));
+    return pr && n ? fy_node_pair_set_value(pr, n) : -1;
+}
+
+char *cc_scenario_resolved_yaml_as_run(const cc_scenario *s, uint64_t seed, int replicates)
+{
+    struct fy_document *doc = fy_document_create(NULL);
+    if (!doc)
+        return NULL;
+    struct fy_node *root = cc_yaml_print_block(doc, s, cc_schema_top(), s);
+    fy_document_set_root(doc, root);
+    char *body = NULL;
+    if (root && set_top_number(doc, root, "seed", (double)seed) == 0 &&
+        set_top_number(doc, root, "replicates", replicates) == 0)
+        body = fy_emit_document_to_string(
+            doc, (enum fy_emitter_cfg_flags)(FYECF_MODE_BLOCK | FYECF_INDENT_2 |
+                                             FYECF_WIDTH_INF | FYECF_DOC_START_MARK_OFF));
+    fy_document_destroy(doc);
+    if (!body)
+        return NULL;
+    char *out = cc_asprintf("# scenario resolved by carcer %s: every default filled in\n%s",
+                            CARCER_VERSION, body);
+    free(body);
+    return out;
+}
+
 const char *cc_scenario_default_text(size_t *len)
 {
     const struct cc_embedded *e = cc_embedded_find("scenarios/cambodia-2017.yaml");

@@ -285,6 +285,9 @@ int cc_scenario_reload(struct cc_yctx *ctx, const char *file, struct fy_document
 /* The scenario with every default filled in, as YAML that loads back to the
  * same scenario. Returns a malloc'd string. */
 char *cc_scenario_resolved_yaml(const cc_scenario *s);
+/* The same with the seed and number of replicates a run used (the command
+ * line may override the scenario's), so that it runs that run again. */
+char *cc_scenario_resolved_yaml_as_run(const cc_scenario *s, uint64_t seed, int replicates);
 
 /* 1 when a and b agree in everything that drives a run except their
  * policies (their resolved texts agree but for name, seed, replicates and

@@ -244,11 +244,15 @@ static void record(cc_sim *sim, int32_t day)
         for (int st = 0; st < CC_ST_COUNT; st++)
             sim->person_days_state[st] += (double)fs->state_n[st];
         sim->child_days += (double)fs->children;
-        double occ = cc_facility_occupancy(fs);
-        if (occ > sim->occ_peak[f])
+        /* people held where there is no capacity: population / 0 is
+         * undefined (NaN, printed null in summary.json and empty in
+         * timeseries.csv), and such a day is over capacity; once undefined,
+         * the peak and the mean stay undefined (NaN compares false) */
+        double occ = fs->capacity <= 0 && fs->n > 0 ? NAN : cc_facility_occupancy(fs);
+        if (isnan(occ) || occ > sim->occ_peak[f])
             sim->occ_peak[f] = occ;
         sim->occ_sum[f] += occ;
-        sim->occ_over[f] += occ > 1.0;
+        sim->occ_over[f] += isnan(occ) || occ > 1.0;
     }
     /* the system row counts flows across the walls only */
     sys->v[CC_TS_admissions] = sim->today_admissions;
@@ -411,6 +415,7 @@ int cc_sim_metrics(const cc_sim *sim, cc_metrics *m)
     cc_metrics_add(m, (double)sim->rearrests, "rearrests");
     cc_metrics_add(m, (double)sim->bribes, "bribes");
     cc_metrics_add(m, (double)sim->direct_admissions, "direct_admissions");
+    cc_metrics_add(m, (double)sim->no_place, "unplaced");
     cc_metrics_add(m, (double)sim->population_start, "population_start");
     cc_metrics_add(m, (double)pop_end, "population_end");
     cc_metrics_add(m, (double)sim->population_peak, "population_peak");

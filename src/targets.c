@@ -47,7 +47,7 @@ static const char *const stat_names[] = {"mean", "sum", NULL};
 
 /* Keys of summary.json that every run writes (sim.c, policy.c, api.c). */
 static const char *const fixed_keys[] = {
-    "arrests", "rearrests", "bribes", "direct_admissions", "population_start",
+    "arrests", "rearrests", "bribes", "direct_admissions", "unplaced", "population_start",
     "population_end", "population_peak", "prison_growth", "drug_share_end",
     "pretrial_share_end", "unconvicted_share_end", "pretrial_limit_violations",
     "pretrial_days_beyond_limit", "person_years.detained", "person_years.by_poor.poor",

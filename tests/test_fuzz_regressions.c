@@ -7,9 +7,17 @@
  * resolves to the same text, and no input takes more than a few seconds.
  * Under ASan and UBSan (make test-asan) this also catches the memory errors
  * and leaks the fuzzers found.
+ *
+ * Files named report-* (and fuzz/report_seeds/) are inputs of the report
+ * reader's harness (fuzz/fuzz_report.c): summary.json, timeseries.csv and
+ * compare.json separated by the byte 0x1e, written into a folder that
+ * carcer_report_write reads; each writes a page or fails with a diagnostic.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <carcer/carcer.h>
 #include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,7 +46,81 @@ static double now(void)
 
 static char *scratch_ckpt; /* the fixture's resumed checkpoint */
 
-/* One input through every reader; returns the number of failures. */
+static const char *const report_part[3] = {"summary.json", "timeseries.csv", "compare.json"};
+
+/* A folder of the parts of a report input (see the file's opening), as the
+ * harness writes it, and carcer_report_write on it; 0 or 1 failure. */
+static int replay_report(const char *path, const char *text, size_t len)
+{
+    char dir[] = "/tmp/carcer-report-replay-XXXXXX";
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "%s: cannot make a folder\n", path);
+        return 1;
+    }
+    const char *start = text, *end = text + len;
+    for (int i = 0; i < 3; i++) {
+        const char *sep = start < end ? memchr(start, 0x1e, (size_t)(end - start)) : NULL;
+        const char *stop = sep && i < 2 ? sep : end;
+        if (stop > start) {
+            char *file = cc_asprintf("%s/%s", dir, report_part[i]);
+            FILE *fp = fopen(file, "wb");
+            assert_non_null(fp);
+            assert_int_equal(fwrite(start, 1, (size_t)(stop - start), fp), stop - start);
+            fclose(fp);
+            free(file);
+        }
+        start = stop < end ? stop + 1 : end;
+    }
+    char *out = cc_asprintf("%s/report.html", dir);
+    carcer_diag *diag = carcer_diag_new();
+    /* the library prints nothing (libfyaml does, when handed a facility
+     * name as a path expression): stderr goes to a file meanwhile */
+    char *errpath = cc_asprintf("%s/stderr", dir);
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *errf = fopen(errpath, "w+");
+    assert_non_null(errf);
+    dup2(fileno(errf), 2);
+    carcer_status st = carcer_report_write(dir, out, diag);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    fseek(errf, 0, SEEK_END);
+    long printed = ftell(errf);
+    fclose(errf);
+    unlink(errpath);
+    free(errpath);
+    int bad = 0;
+    if (st != CARCER_OK && carcer_diag_count(diag) == 0) {
+        fprintf(stderr, "%s: the report failed without a diagnostic (%s)\n", path,
+                carcer_status_text(st));
+        bad = 1;
+    }
+    if (strstr(path, "/report_seeds/") && st != CARCER_OK) {
+        fprintf(stderr, "%s: an output folder of carcer gives no report (%s)\n", path,
+                carcer_status_text(st));
+        bad = 1;
+    }
+    if (printed > 0) {
+        fprintf(stderr, "%s: the report reader printed %ld bytes on stderr\n", path, printed);
+        bad = 1;
+    }
+    for (int i = 0; i < carcer_diag_count(diag); i++)
+        assert_non_null(carcer_diag_message(diag, i));
+    carcer_diag_free(diag);
+    unlink(out);
+    free(out);
+    for (int i = 0; i < 3; i++) {
+        char *file = cc_asprintf("%s/%s", dir, report_part[i]);
+        unlink(file);
+        free(file);
+    }
+    rmdir(dir);
+    return bad;
+}
+
+/* One input through every reader (or, for report-*, the report reader);
+ * returns the number of failures. */
 static int replay(const char *path)
 {
     size_t len = 0;
@@ -49,6 +131,17 @@ static int replay(const char *path)
     }
     int bad = 0;
     double t0 = now();
+    const char *base = strrchr(path, '/');
+    if (strncmp(base ? base + 1 : path, "report-", 7) == 0 || strstr(path, "/report_seeds/")) {
+        bad = replay_report(path, text, len);
+        double dt = now() - t0;
+        if (dt > SLOW_SECONDS) {
+            fprintf(stderr, "%s: took %.1f s\n", path, dt);
+            bad++;
+        }
+        free(text);
+        return bad;
+    }
     cc_diag d;
     cc_diag_init(&d);
     cc_scenario *s = NULL;
@@ -146,6 +239,8 @@ static void test_seed_corpus(void **state)
             replay_dir("tests/bad", &bad) + replay_dir("tests/bad_pathogens", &bad) +
             replay_dir("fuzz/seeds", &bad);
     assert_true(n >= 43);
+    /* the report reader's seeds are real output folders: each writes a page */
+    assert_true(replay_dir("fuzz/report_seeds", &bad) >= 5);
     assert_int_equal(bad, 0);
 }
 

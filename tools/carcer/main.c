@@ -343,6 +343,25 @@ static void print_table(const carcer_results *res, const char *dir)
     table_row(res, "cost", "cost", "%.0f", 1);
 }
 
+/* People the scenario sends to a prison or rehab centre of which it has
+ * none that takes their sex are counted (summary.json `unplaced`), not
+ * detained: say so, since the scenario is then probably not what was
+ * meant. */
+static void warn_unplaced(const carcer_results *res)
+{
+    double sum = 0;
+    int k = carcer_results_replicates(res);
+    for (int r = 0; r < k; r++) {
+        double v = carcer_results_metric(res, "unplaced", r);
+        sum += isnan(v) ? 0 : v;
+    }
+    if (sum > 0)
+        fprintf(stderr,
+                "carcer: warning: %.0f detention%s found no prison or rehab centre that takes "
+                "the person's sex%s; they were not detained (summary.json: unplaced)\n",
+                sum / k, sum / k == 1 ? "" : "s", k > 1 ? " (mean over replicates)" : "");
+}
+
 /* Run options from the command line: seed, replicates, threads, the stop
  * flag of the signal handlers, and progress when stderr is a terminal. */
 static carcer_run_options run_options(const cli *c, progress_state *ps)
@@ -455,6 +474,7 @@ static int cmd_run(int argc, char **argv)
     status = finish(st, dir, diag, &ps, stage_results, res, out);
     if (status)
         goto done;
+    warn_unplaced(res);
     if (!c.quiet)
         print_table(res, dir);
 done:
@@ -609,11 +629,8 @@ static int cmd_report(int argc, char **argv)
     return status;
 }
 
-int main(int argc, char **argv)
+static int command(int argc, char **argv)
 {
-    /* GSL's error handler is process-wide; the library checks return codes */
-    gsl_set_error_handler_off();
-    cc_keep_freed_memory();
     if (argc < 2)
         return usage_error("no command given%s", "");
     const char *cmd = argv[1];
@@ -646,4 +663,22 @@ int main(int argc, char **argv)
         return 0;
     }
     return usage_error("unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's error handler is process-wide; the library checks return codes */
+    gsl_set_error_handler_off();
+    cc_keep_freed_memory();
+    int status = command(argc, argv);
+    /* what went to stdout (check's scenario, the schema, the table) must
+     * have arrived: a full disk or a closed pipe is an error, not a success */
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "carcer: cannot write the standard output%s%s\n", errno ? ": " : "",
+                errno ? strerror(errno) : "");
+        if (status == 0)
+            status = EXIT_INPUT;
+    }
+    return status;
 }
