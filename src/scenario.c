@@ -17,6 +17,7 @@
 #include "disease_spec.h"
 #include "embedded.h"
 #include "include.h"
+#include "readfile.h"
 #include "schema.h"
 
 #ifndef CARCER_VERSION
@@ -399,25 +400,15 @@ int cc_scenario_load_file(const char *path, const char *const *sets, int nsets, 
                           cc_scenario **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot open the scenario file");
+    size_t len = 0;
+    const char *why = NULL;
+    char *text = cc_read_file(path, CC_MAX_FILE_BYTES, &len, &why);
+    if (!text) {
+        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the scenario file: %s", why);
         return -1;
     }
-    cc_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        cc_buf_append(&b, chunk, n);
-    int err = ferror(f);
-    fclose(f);
-    if (err || b.failed) {
-        cc_buf_free(&b);
-        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the scenario file");
-        return -1;
-    }
-    int rc = cc_scenario_load_text(b.data ? b.data : "", b.len, path, sets, nsets, diag, out);
-    cc_buf_free(&b);
+    int rc = cc_scenario_load_text(text, len, path, sets, nsets, diag, out);
+    free(text);
     return rc;
 }
 
