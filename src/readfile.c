@@ -38,7 +38,7 @@ char *cc_read_file(const char *path, size_t limit, size_t *len, const char **why
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
-        *why = S_ISDIR(st.st_mode) ? "a folder, not a file" : "not a regular file";
+        *why = S_ISDIR(st.st_mode) ? "not a regular file (a folder)" : "not a regular file";
         close(fd);
         return NULL;
     }

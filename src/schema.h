@@ -201,8 +201,16 @@ void cc_yctx_set_includes(cc_yctx *ctx, const struct cc_incl *incl, struct fy_do
 /* Errors recorded so far. */
 int cc_yctx_errors(const cc_yctx *ctx);
 /* A node built from `--set` number `index` (1-based) whose value text starts
- * at column `col` (1-based): errors inside it are reported as --set:index:col. */
-int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, int index, int col);
+ * at column `col` (1-based), put in block `into`: errors inside it are
+ * reported as --set:index:col.
+ * `made`: the node was made in memory (a key or block the path created), so
+ * it has no source position and errors about it sit at `col` itself.
+ * Returns 0 or -1 (out of memory). */
+int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, struct fy_node *into, int index,
+                         int col, bool made);
+/* Forget the recorded --set nodes inside the subtree `n` (about to be freed
+ * by a later --set, whose nodes may reuse its addresses). */
+void cc_yctx_forget_set_nodes(cc_yctx *ctx, struct fy_node *n);
 /* Resolve a facility name once every facility is known (cc_yctx_finish). */
 int cc_yaml_defer(cc_yctx *ctx, const cc_schema_row *row, struct fy_node *n, void *base);
 /* Resolve what had to wait for the whole file (facility references). */
