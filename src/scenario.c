@@ -4,7 +4,7 @@
  * Steps: libfyaml builds the document (syntax errors, duplicate keys and bad
  * indentation are collected from its diagnostics, with positions); anchors
  * and aliases are refused, never resolved (a file of nested aliases grows
- * exponentially); `--set` overrides edit the tree; the schema table parses
+ * exponentially), and so are tags; `--set` overrides edit the tree; the schema table parses
  * and validates every key; facility references are resolved once every
  * facility is known. All errors are collected and sorted in file order; the
  * scenario is returned only when there are none.
@@ -65,6 +65,12 @@ static void refuse_aliases(cc_yctx *ctx, struct fy_node *n, int depth)
         const char *t = fy_anchor_get_text(a, &len);
         cc_yaml_error(ctx, n, "remove the anchor and write values out in full",
                       "anchors are not supported, got '&%.*s'", (int)(t ? len : 0), t ? t : "");
+    }
+    if (fy_node_get_tag(n, NULL)) {
+        /* a tag would change how a value is read ('!!str 5'); none is needed */
+        char tag[48];
+        cc_yaml_tag_text(n, tag, sizeof tag);
+        cc_yaml_error(ctx, n, "remove the tag", "YAML tags are not supported, got '%s'", tag);
     }
     if (fy_node_is_mapping(n)) {
         void *it = NULL;
@@ -139,8 +145,10 @@ static int not_plain(struct fy_node *n, char *out, size_t cap)
         snprintf(out, cap, "an anchor '&%.*s'", t ? (int)(len > 40 ? 40 : len) : 0, t ? t : "");
         return 1;
     }
-    if ((t = fy_node_get_tag(n, &len))) {
-        snprintf(out, cap, "a tag '%.*s'", (int)(len > 40 ? 40 : len), t);
+    if (fy_node_get_tag(n, NULL)) {
+        char tag[48];
+        cc_yaml_tag_text(n, tag, sizeof tag);
+        snprintf(out, cap, "a tag '%s'", tag);
         return 1;
     }
     void *it = NULL;

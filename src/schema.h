@@ -191,6 +191,10 @@ int cc_edit_distance(const char *a, const char *b);
  * position of the problem (0:0 for the size) and a message in msg. */
 int cc_yaml_precheck(const char *text, size_t len, int *line, int *col, char *msg, size_t cap);
 
+/* The tag of node n as written ('!!str', '!mine'), shortened to fit cap
+ * bytes, control characters as '?' (for messages refusing tags). */
+void cc_yaml_tag_text(struct fy_node *n, char *out, size_t cap);
+
 /* ---- used by scenario.c ---------------------------------------------- */
 cc_yctx *cc_yctx_create(cc_diag *diag, const char *file, struct fy_document *doc,
                         struct fy_diag *scratch, cc_scenario *s);

@@ -293,6 +293,32 @@ void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const cha
 
 /* ---- node inspection --------------------------------------------------- */
 
+void cc_yaml_tag_text(struct fy_node *n, char *out, size_t cap)
+{
+    struct fy_token *t = fy_node_get_tag_token(n);
+    size_t len = 0;
+    const char *s = t ? fy_token_get_text(t, &len) : NULL;
+    if (!s)
+        s = fy_node_get_tag(n, &len);
+    if (!s)
+        len = 0;
+    static const char std[] = "tag:yaml.org,2002:"; /* written '!!' */
+    size_t k = 0;
+    if (len > sizeof std - 1 && memcmp(s, std, sizeof std - 1) == 0 && cap > 3) {
+        out[k++] = '!';
+        out[k++] = '!';
+        s += sizeof std - 1;
+        len -= sizeof std - 1;
+        cap -= 2;
+    }
+    if (len >= cap)
+        len = cap - 1;
+    /* a tag may hold any byte: keep it printable */
+    for (size_t i = 0; i < len; i++)
+        out[k++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    out[k] = '\0';
+}
+
 static const char *kind_name(struct fy_node *n)
 {
     if (!n || fy_node_is_null(n))
