@@ -55,7 +55,7 @@ clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-cov
 
 # libFuzzer harnesses (clang, ASan + UBSan) of the scenario and pathogen
-# loaders, run in parallel for FUZZ_SECONDS each; see docs/fuzzing.md.
+# loaders and of --set, run in parallel for FUZZ_SECONDS each; see docs/fuzzing.md.
 # Crashes land in build-fuzz/artifacts/; the corpus grows in build-fuzz/corpus-*.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
@@ -63,11 +63,12 @@ FUZZ_FLAGS ?= -rss_limit_mb=2048 -timeout=5 -max_len=65536
 fuzz: deps
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARCER_FUZZ=ON \
 	  -DCARCER_TESTS=OFF >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario fuzz_pathogen gen_dict
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario fuzz_pathogen fuzz_set gen_dict
 	@./$(FUZZ_BUILD)/gen_dict > fuzz/scenario.dict
-	@mkdir -p $(FUZZ_BUILD)/corpus-scenario $(FUZZ_BUILD)/corpus-pathogen $(FUZZ_BUILD)/artifacts
+	@mkdir -p $(FUZZ_BUILD)/corpus-scenario $(FUZZ_BUILD)/corpus-pathogen $(FUZZ_BUILD)/corpus-set $(FUZZ_BUILD)/artifacts
 	@cp scenarios/*.yaml tests/bad/*.yaml tests/fuzz_regressions/scenario-* $(FUZZ_BUILD)/corpus-scenario/ 2>/dev/null || true
 	@cp pathogens/*.yaml tests/bad_pathogens/*.yaml tests/fuzz_regressions/pathogen-* $(FUZZ_BUILD)/corpus-pathogen/ 2>/dev/null || true
+	@cp tests/fuzz_regressions/set-* $(FUZZ_BUILD)/corpus-set/ 2>/dev/null || true
 	@cd $(FUZZ_BUILD); \
 	  (LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./fuzz_scenario $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
 	     -artifact_prefix=artifacts/scenario- corpus-scenario > fuzz_scenario.log 2>&1; \
@@ -75,4 +76,7 @@ fuzz: deps
 	  (LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./fuzz_pathogen $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
 	     -artifact_prefix=artifacts/pathogen- corpus-pathogen > fuzz_pathogen.log 2>&1; \
 	   echo "fuzz_pathogen: exit $$?" >> fuzz_pathogen.log) & \
-	  wait; tail -n 3 fuzz_scenario.log fuzz_pathogen.log; ! ls artifacts | grep -q .
+	  (LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./fuzz_set $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -dict=../fuzz/scenario.dict \
+	     -artifact_prefix=artifacts/set- corpus-set > fuzz_set.log 2>&1; \
+	   echo "fuzz_set: exit $$?" >> fuzz_set.log) & \
+	  wait; tail -n 3 fuzz_scenario.log fuzz_pathogen.log fuzz_set.log; ! ls artifacts | grep -q .

@@ -237,12 +237,16 @@ static int merge_into(cc_incl *I, struct fy_node *base, struct fy_node *ov, int 
                               "both '%s' (replaces) and '%s+' (appends) are given", key, key);
                 rc = -1;
             } else if (!fy_node_is_sequence(v)) {
-                cc_yaml_error(ctx, v, "write '%s+: [...]' or '%s+:' followed by '- ' items",
-                              "'%s+' appends a list, got %s", key,
+                char hint[2 * CC_MAX_NAME + 64];
+                snprintf(hint, sizeof hint, "write '%s+: [...]' or '%s+:' followed by '- ' items",
+                         key, key);
+                cc_yaml_error(ctx, v, hint, "'%s+' appends a list, got %s", key,
                               fy_node_is_mapping(v) ? "a mapping" : "a scalar");
                 rc = -1;
             } else if (bv && !fy_node_is_null(bv) && !fy_node_is_sequence(bv)) {
-                cc_yaml_error(ctx, k, "write '%s:' to replace the value instead",
+                char hint[CC_MAX_NAME + 48];
+                snprintf(hint, sizeof hint, "write '%s:' to replace the value instead", key);
+                cc_yaml_error(ctx, k, hint,
                               "'%s+' appends to a list, but the included '%s' is not a list",
                               key, key);
                 rc = -1;

@@ -239,7 +239,8 @@ static int scalar_text(struct fy_node *n, const char **s, size_t *len)
     if (!n || !fy_node_is_scalar(n) || fy_node_is_null(n))
         return -1;
     *s = fy_node_get_scalar(n, len);
-    return *s ? 0 : -1;
+    /* an escaped "\0" would cut a name short: no scalar may hold one */
+    return *s && !memchr(*s, '\0', *len) ? 0 : -1;
 }
 
 int cc_yr_number(cc_yr *r, struct fy_node *n, const char *path, double lo, double hi,
@@ -247,21 +248,28 @@ int cc_yr_number(cc_yr *r, struct fy_node *n, const char *path, double lo, doubl
 {
     const char *s;
     size_t len;
-    char buf[64];
-    if (scalar_text(n, &s, &len) == 0 && len > 0 && len < sizeof buf) {
-        memcpy(buf, s, len);
-        buf[len] = 0;
-        char *end;
-        errno = 0;
-        double v = strtod(buf, &end);
-        if (*end == 0 && errno == 0 && isfinite(v)) {
-            if (v < lo || v > hi) {
-                cc_yr_error(r, n, path, NULL, "expected a number in [%g, %g], got %s", lo, hi,
-                            buf);
+    char small[64];
+    if (scalar_text(n, &s, &len) == 0 && len > 0) {
+        /* a valid number may be long (many zeros): copy it to the heap then */
+        char *buf = len < sizeof small ? small : malloc(len + 1);
+        if (buf) {
+            memcpy(buf, s, len);
+            buf[len] = 0;
+            char *end;
+            errno = 0;
+            double v = strtod(buf, &end);
+            int ok = *end == 0 && errno == 0 && isfinite(v);
+            if (buf != small)
+                free(buf);
+            if (ok && (v < lo || v > hi)) {
+                cc_yr_error(r, n, path, NULL, "expected a number in [%g, %g], got %.*s%s", lo,
+                            hi, (int)(len > 40 ? 40 : len), s, len > 40 ? "..." : "");
                 return -1;
             }
-            *out = v;
-            return 0;
+            if (ok) {
+                *out = v;
+                return 0;
+            }
         }
     }
     char *g = got(n);

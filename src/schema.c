@@ -402,9 +402,15 @@ static const cc_schema_block placement_block = {"placement", placement_rows, NRO
 
 static void facility_check(cc_yctx *ctx, struct fy_node *map, void *base)
 {
-    (void)ctx;
-    (void)map;
     cc_facility *f = base;
+    /* the outputs' rows of the whole system are named ALL */
+    if (strcmp(f->name, "ALL") == 0) {
+        cc_yaml_push_key(ctx, "name");
+        cc_yaml_error(ctx, cc_yaml_get(map, "name"), "choose another name",
+                      "'ALL' names the totals of the whole system in the outputs, got a "
+                      "facility named 'ALL'");
+        cc_yaml_pop(ctx);
+    }
     /* a police station holds police custody, a centre holds rehab */
     if (f->type != CC_FAC_PRISON) {
         for (int k = 0; k < CC_ST_COUNT; k++)

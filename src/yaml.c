@@ -363,7 +363,14 @@ const char *cc_yaml_text(cc_yctx *ctx, struct fy_node *n, const char *what, size
         cc_yaml_error(ctx, n, NULL, "expected %s, got %s", what, kind_name(n));
         return NULL;
     }
-    return fy_node_get_scalar(n, len);
+    const char *t = fy_node_get_scalar(n, len);
+    /* an escaped "\0" would cut the name short wherever it is used as C text */
+    if (t && memchr(t, '\0', *len)) {
+        cc_yaml_error(ctx, n, NULL, "expected %s without a NUL character ('\\0'), got one",
+                      what);
+        return NULL;
+    }
+    return t;
 }
 
 /* A plain scalar holding a decimal number. */
@@ -373,17 +380,24 @@ static int number_of(struct fy_node *n, double *out)
         return -1;
     size_t len;
     const char *t = fy_node_get_scalar(n, &len);
-    char buf[64];
-    if (!t || len == 0 || len >= sizeof buf)
+    char small[64];
+    if (!t || len == 0)
         return -1;
     for (size_t i = 0; i < len; i++)
-        if (!strchr("0123456789+-.eE", t[i]))
+        if (!t[i] || !strchr("0123456789+-.eE", t[i]))
             return -1; /* no hex, inf or nan */
+    /* a valid number may be long (many zeros): copy it to the heap then */
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf)
+        return -1;
     memcpy(buf, t, len);
     buf[len] = '\0';
     char *end;
     double v = strtod(buf, &end);
-    if (*end || !isfinite(v))
+    int bad = *end || !isfinite(v);
+    if (buf != small)
+        free(buf);
+    if (bad)
         return -1;
     *out = v;
     return 0;
