@@ -4,8 +4,9 @@
  * Steps: libfyaml builds the document (syntax errors, duplicate keys and bad
  * indentation are collected from its diagnostics, with positions); anchors
  * and aliases are refused, never resolved (a file of nested aliases grows
- * exponentially), and so are tags; `--set` overrides edit the tree; the schema table parses
- * and validates every key; facility references are resolved once every
+ * exponentially), and so are tags; `--set` overrides edit the tree (their
+ * values checked as files are); the schema table parses and validates every
+ * key; facility references are resolved once every
  * facility is known. All errors are collected and sorted in file order; the
  * scenario is returned only when there are none.
  */
@@ -181,10 +182,11 @@ static int has_document_marker(const char *v, size_t len)
     return 0;
 }
 
-/* The value of --set number `index` as a node of doc, or NULL with the
- * error reported at its column; it goes into block `into`. The text passes the precheck that file
- * input passes (libfyaml can hang on a malformed directive) and must be
- * plain YAML: one document, no anchors, aliases or tags (as in files). */
+/* The value of --set number `index` as a node of doc, going into block
+ * `into`, or NULL with the error reported at its column. The text passes
+ * the precheck that file input passes (libfyaml can hang on a malformed
+ * directive) and must be plain YAML: one document, no anchors, aliases or
+ * tags (as in files). */
 static struct fy_node *set_value(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc,
                                  struct fy_node *into, const char *value, int index,
                                  int value_col, const char *shown)

@@ -370,7 +370,8 @@ static void test_dates_before_start(void **state)
     free(e);
     e = tu_load_errors("include: default\n"
                        "arrests:\n"
-                       "  per_day: [{from: 2016-01-01, value: 10}, {from: 2016-06-01, value: 20}]\n",
+                       "  per_day: [{from: 2016-01-01, value: 10},\n"
+                       "            {from: 2016-06-01, value: 20}]\n",
                        "s.yaml");
     expect_in(e, "expected a date on or after the start 2017-01-01, got 2016-06-01");
     free(e);
