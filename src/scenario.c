@@ -224,7 +224,7 @@ static struct fy_node *set_value(cc_yctx *ctx, cc_diag *diag, struct fy_document
         fy_node_free(v);
         return NULL;
     }
-    if (cc_yctx_add_set_node(ctx, v, into, index, value_col, false) != 0) {
+    if (cc_yctx_add_set_node(ctx, v, into, index, value_col, value_col + (int)vlen) != 0) {
         set_error(diag, index, value_col, shown, NULL, "out of memory");
         fy_node_free(v);
         return NULL;
@@ -244,7 +244,7 @@ static int put_key(cc_yctx *ctx, struct fy_document *doc, struct fy_node *map,
         return fy_node_pair_set_value(p, v);
     }
     struct fy_node *k = fy_node_create_scalar_copy(doc, seg, FY_NT);
-    if (!k || cc_yctx_add_set_node(ctx, k, map, index, col, true) != 0 ||
+    if (!k || cc_yctx_add_set_node(ctx, k, map, index, col, 0) != 0 ||
         fy_node_mapping_append(map, k, v) != 0) {
         cc_yctx_forget_set_nodes(ctx, k);
         fy_node_free(k);
@@ -317,7 +317,7 @@ static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const
             struct fy_node *next = p ? fy_node_pair_value(p) : NULL;
             if (!next || fy_node_is_null(next)) {
                 next = fy_node_create_mapping(doc);
-                if (!next || cc_yctx_add_set_node(ctx, next, node, index, col, true) != 0 ||
+                if (!next || cc_yctx_add_set_node(ctx, next, node, index, col, 0) != 0 ||
                     put_key(ctx, doc, node, p, seg, next, index, col) != 0) {
                     cc_yctx_forget_set_nodes(ctx, next);
                     fy_node_free(next);

@@ -206,12 +206,12 @@ void cc_yctx_set_includes(cc_yctx *ctx, const struct cc_incl *incl, struct fy_do
 int cc_yctx_errors(const cc_yctx *ctx);
 /* A node built from `--set` number `index` (1-based) whose value text starts
  * at column `col` (1-based), put in block `into`: errors inside it are
- * reported as --set:index:col.
- * `made`: the node was made in memory (a key or block the path created), so
- * it has no source position and errors about it sit at `col` itself.
+ * reported as --set:index:col. `end`: the column just past the value's
+ * text, or 0 when the node was made in memory (a key or block the path
+ * created): it has no source position and errors about it sit at `col`.
  * Returns 0 or -1 (out of memory). */
 int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, struct fy_node *into, int index,
-                         int col, bool made);
+                         int col, int end);
 /* Forget the recorded --set nodes inside the subtree `n` (about to be freed
  * by a later --set, whose nodes may reuse its addresses). */
 void cc_yctx_forget_set_nodes(cc_yctx *ctx, struct fy_node *n);

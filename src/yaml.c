@@ -27,7 +27,8 @@ typedef struct set_node {
     struct fy_node *node; /* NULL: freed by a later --set */
     struct fy_node *into; /* the mapping or list it was put in (NULL: the root) */
     int index, col;
-    bool made;            /* made in memory: no position of its own */
+    int end;              /* the column just past the value; 0: made in memory
+                           * (a key or block the path made: no position) */
 } set_node;
 
 typedef struct deferred {
@@ -80,11 +81,11 @@ cc_scenario *cc_yaml_scenario(cc_yctx *ctx) { return ctx->s; }
 struct fy_document *cc_yaml_document(cc_yctx *ctx) { return ctx->doc; }
 
 int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, struct fy_node *into, int index,
-                         int col, bool made)
+                         int col, int end)
 {
     if (cc_grow((void **)&ctx->sets, &ctx->capsets, ctx->nsets + 1, sizeof *ctx->sets))
         return -1;
-    ctx->sets[ctx->nsets++] = (set_node){n, into, index, col, made};
+    ctx->sets[ctx->nsets++] = (set_node){n, into, index, col, end};
     return 0;
 }
 
@@ -270,11 +271,15 @@ void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const cha
     const set_node *sn = set_of(ctx, at);
     struct fy_node *orig = NULL;
     if (sn) {
-        if (!sn->made)
+        if (sn->end)
             node_position(ctx, at, &line, &col);
         file = "--set";
         /* a made node, or one whose position is unknown: the --set's column */
         col = sn->col + (line > 1 || col < 1 ? 0 : col - 1);
+        /* libfyaml puts an empty block scalar ('>') past the text (found by
+         * fuzzing): keep the column inside the argument */
+        if (sn->end && col > sn->end)
+            col = sn->end;
         line = sn->index;
     } else if (cc_include_origin(ctx->incl, at, &orig, &file)) {
         /* a node of a merged scenario: its position in the file it came from */
