@@ -168,6 +168,17 @@ static int not_plain(struct fy_node *n, char *out, size_t cap)
     return 0;
 }
 
+/* A precheck message about a --set argument: "the file is ..." read as
+ * "it is ...". */
+static const char *precheck_text(char *msg)
+{
+    if (strncmp(msg, "the file ", 9) == 0) {
+        memmove(msg + 3, msg + 9, strlen(msg + 9) + 1);
+        memcpy(msg, "it ", 3);
+    }
+    return msg;
+}
+
 /* Whether the text holds a YAML document marker ('---' or '...' at the start
  * of a line, then a blank or the end): a --set value is one value, and
  * libfyaml would silently keep the first of two documents. */
@@ -199,7 +210,7 @@ static struct fy_node *set_value(cc_yctx *ctx, cc_diag *diag, struct fy_document
     int pline, pcol;
     char pmsg[160];
     if (cc_yaml_precheck(value, vlen, &pline, &pcol, pmsg, sizeof pmsg) != 0) {
-        char *m = cc_asprintf("the value is not accepted: %s", pmsg);
+        char *m = cc_asprintf("the value is not accepted: %s", precheck_text(pmsg));
         set_error(diag, index, value_col + (pline == 1 && pcol > 0 ? pcol - 1 : 0), shown, NULL,
                   m ? m : pmsg);
         free(m);
@@ -281,6 +292,16 @@ static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const
         snprintf(msg, sizeof msg, "a path of %d keys is deeper than the limit of %d "
                  "(docs/limits.md)", nseg, CC_MAX_YAML_DEPTH);
         set_error(diag, index, 1, NULL, NULL, msg);
+        goto out;
+    }
+    /* the keys of the path become keys of the tree and text of messages:
+     * valid UTF-8, as in files */
+    int pline, pcol;
+    char pmsg[160];
+    if (cc_yaml_precheck(path, plen, &pline, &pcol, pmsg, sizeof pmsg) != 0) {
+        char *m = cc_asprintf("the path is not accepted: %s", precheck_text(pmsg));
+        set_error(diag, index, pcol > 0 ? pcol : 1, NULL, NULL, m ? m : pmsg);
+        free(m);
         goto out;
     }
     struct fy_node *node = fy_document_root(doc);

@@ -222,7 +222,7 @@ static void test_set_precheck(void **state)
     free(e);
     const char *sets2[] = {"name=\"a\\\377\""};
     e = set_errors(sets2, 1);
-    expect_in(e, "not valid UTF-8");
+    expect_in(e, "--set:1:9: name: the value is not accepted: it is not valid UTF-8 (byte 0xff)");
     free(e);
 }
 
@@ -241,6 +241,11 @@ static void test_set_quirks(void **state)
     const char *tag[] = {"days=!!str 30"};
     e = set_errors(tag, 1);
     expect_in(e, "got a tag '!!str'");
+    free(e);
+    /* a path of invalid UTF-8 became a key and the text of a message */
+    const char *badkey[] = {"\264seed=1"};
+    e = set_errors(badkey, 1);
+    expect_in(e, "--set:1:1: the path is not accepted: it is not valid UTF-8 (byte 0xb4)");
     free(e);
     /* an empty block scalar: libfyaml puts it past the text (found by
      * fuzzing); the column stays inside the argument */
