@@ -29,10 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "embedded.h"
 #include "include.h"
+#include "readfile.h"
 
 #define DEFAULT_NAME "<default>"
 #define DEFAULT_FILE "scenarios/cambodia-2017.yaml"
@@ -237,12 +237,16 @@ static int merge_into(cc_incl *I, struct fy_node *base, struct fy_node *ov, int 
                               "both '%s' (replaces) and '%s+' (appends) are given", key, key);
                 rc = -1;
             } else if (!fy_node_is_sequence(v)) {
-                cc_yaml_error(ctx, v, "write '%s+: [...]' or '%s+:' followed by '- ' items",
-                              "'%s+' appends a list, got %s", key,
+                char hint[2 * CC_MAX_NAME + 64];
+                snprintf(hint, sizeof hint, "write '%s+: [...]' or '%s+:' followed by '- ' items",
+                         key, key);
+                cc_yaml_error(ctx, v, hint, "'%s+' appends a list, got %s", key,
                               fy_node_is_mapping(v) ? "a mapping" : "a scalar");
                 rc = -1;
             } else if (bv && !fy_node_is_null(bv) && !fy_node_is_sequence(bv)) {
-                cc_yaml_error(ctx, k, "write '%s:' to replace the value instead",
+                char hint[CC_MAX_NAME + 48];
+                snprintf(hint, sizeof hint, "write '%s:' to replace the value instead", key);
+                cc_yaml_error(ctx, k, hint,
                               "'%s+' appends to a list, but the included '%s' is not a list",
                               key, key);
                 rc = -1;
@@ -326,44 +330,6 @@ static bool inside(const char *p, const char *dir)
     return strncmp(p, dir, n) == 0 && p[n] == '/';
 }
 
-static char *read_file(const char *path, size_t *len, const char **why)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *why = strerror(errno);
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        *why = "not a regular file";
-        return NULL;
-    }
-    if (st.st_size > CC_MAX_FILE_BYTES) {
-        fclose(f);
-        *why = "larger than the file size limit (docs/limits.md)";
-        return NULL;
-    }
-    size_t size = (size_t)st.st_size;
-    char *buf = malloc(size + 1);
-    if (!buf) {
-        fclose(f);
-        *why = "out of memory";
-        return NULL;
-    }
-    size_t got = fread(buf, 1, size, f);
-    int err = ferror(f);
-    fclose(f);
-    if (err || got != size) {
-        free(buf);
-        *why = "cannot read it";
-        return NULL;
-    }
-    buf[size] = '\0';
-    *len = size;
-    return buf;
-}
-
 char *cc_read_confined(const char *ref, const char *base_dir, char **real_out, size_t *len,
                        const char **why, const char **hint)
 {
@@ -386,7 +352,7 @@ char *cc_read_confined(const char *ref, const char *base_dir, char **real_out, s
         *why = "outside the scenario's folder";
         *hint = "keep the files a scenario names in its folder or below it";
     } else {
-        text = read_file(real, len, why);
+        text = cc_read_file(real, CC_MAX_FILE_BYTES, len, why);
     }
     free(root);
     free(name);
@@ -484,7 +450,7 @@ static struct fy_node *resolve(cc_incl *I, int fi)
                 why = "outside the folder of the top-level scenario";
                 hint = "keep included files in the top-level scenario's folder or below it";
             } else {
-                text = read_file(real, &tlen, &why);
+                text = cc_read_file(real, CC_MAX_FILE_BYTES, &tlen, &why);
             }
         }
         int cyc = -1;

@@ -28,7 +28,7 @@ static int has_alias(struct fy_node *n, struct fy_node **where)
 {
     if (!n)
         return 0;
-    if (fy_node_is_alias(n) || fy_node_get_anchor(n)) {
+    if (fy_node_is_alias(n) || fy_node_get_anchor(n) || fy_node_get_tag(n, NULL)) {
         *where = n;
         return 1;
     }
@@ -95,8 +95,16 @@ struct fy_document *cc_yr_parse(cc_yr *r, const char *text, size_t len)
         return NULL;
     struct fy_node *where = NULL;
     if (has_alias(fy_document_root(doc), &where)) {
-        cc_yr_error(r, where, NULL, "write the value out in full",
-                    "expected plain YAML, got an anchor or alias");
+        if (fy_node_get_tag(where, NULL) && !fy_node_is_alias(where) &&
+            !fy_node_get_anchor(where)) {
+            char tag[48];
+            cc_yaml_tag_text(where, tag, sizeof tag);
+            cc_yr_error(r, where, NULL, "remove the tag",
+                        "expected plain YAML, got a tag '%s'", tag);
+        } else {
+            cc_yr_error(r, where, NULL, "write the value out in full",
+                        "expected plain YAML, got an anchor or alias");
+        }
         fy_document_destroy(doc);
         return NULL;
     }
@@ -231,7 +239,8 @@ static int scalar_text(struct fy_node *n, const char **s, size_t *len)
     if (!n || !fy_node_is_scalar(n) || fy_node_is_null(n))
         return -1;
     *s = fy_node_get_scalar(n, len);
-    return *s ? 0 : -1;
+    /* an escaped "\0" would cut a name short: no scalar may hold one */
+    return *s && !memchr(*s, '\0', *len) ? 0 : -1;
 }
 
 int cc_yr_number(cc_yr *r, struct fy_node *n, const char *path, double lo, double hi,
@@ -239,21 +248,28 @@ int cc_yr_number(cc_yr *r, struct fy_node *n, const char *path, double lo, doubl
 {
     const char *s;
     size_t len;
-    char buf[64];
-    if (scalar_text(n, &s, &len) == 0 && len > 0 && len < sizeof buf) {
-        memcpy(buf, s, len);
-        buf[len] = 0;
-        char *end;
-        errno = 0;
-        double v = strtod(buf, &end);
-        if (*end == 0 && errno == 0 && isfinite(v)) {
-            if (v < lo || v > hi) {
-                cc_yr_error(r, n, path, NULL, "expected a number in [%g, %g], got %s", lo, hi,
-                            buf);
+    char small[64];
+    if (scalar_text(n, &s, &len) == 0 && len > 0) {
+        /* a valid number may be long (many zeros): copy it to the heap then */
+        char *buf = len < sizeof small ? small : malloc(len + 1);
+        if (buf) {
+            memcpy(buf, s, len);
+            buf[len] = 0;
+            char *end;
+            errno = 0;
+            double v = strtod(buf, &end);
+            int ok = *end == 0 && errno == 0 && isfinite(v);
+            if (buf != small)
+                free(buf);
+            if (ok && (v < lo || v > hi)) {
+                cc_yr_error(r, n, path, NULL, "expected a number in [%g, %g], got %.*s%s", lo,
+                            hi, (int)(len > 40 ? 40 : len), s, len > 40 ? "..." : "");
                 return -1;
             }
-            *out = v;
-            return 0;
+            if (ok) {
+                *out = v;
+                return 0;
+            }
         }
     }
     char *g = got(n);
@@ -611,13 +627,42 @@ static void read_next(cc_yr *r, cc_pathogen *pg, int idx, struct fy_node *v)
     }
 }
 
-/* Expected visits to each state per infection, for the reference person:
- * v = e + P^T v, i.e. (I - P^T) v = e over the infected states, solved by
- * Gaussian elimination with partial pivoting (at most CC_PATH_MAX_STATES
+/* The probability of each transition out of infected state st for a
+ * person of this age and risk, as the run draws it (disease.c: each
+ * probability times the risk factor, capped at 1; renormalised when they
+ * sum above 1, or when there is no `rest` and they sum above 0; `rest` takes
+ * what is left; with neither, the last transition). Vaccination and the
+ * care factor only scale the transitions to death or hospital care. */
+static void transition_probs(const cc_pstate *st, double age, bool risk, double *q)
+{
+    double sum = 0;
+    int rest = -1;
+    for (int k = 0; k < st->nnext; k++) {
+        q[k] = 0;
+        if (st->p[k].rest) {
+            rest = k;
+            continue;
+        }
+        q[k] = cc_prob_eval(&st->p[k], age, risk);
+        sum += q[k];
+    }
+    if (sum > 1 || (rest < 0 && sum > 0))
+        for (int k = 0; k < st->nnext; k++)
+            q[k] /= sum;
+    else if (rest >= 0)
+        q[rest] = 1 - sum;
+    else if (st->nnext > 0)
+        q[st->nnext - 1] = 1;
+}
+
+/* Expected visits to each state per infection, for a person of this age and
+ * risk: v = e + P^T v, i.e. (I - P^T) v = e over the infected states, solved
+ * by Gaussian elimination with partial pivoting (at most CC_PATH_MAX_STATES
  * unknowns). A singular system, or a negative or huge solution, means a loop
  * of infected states that an infection never leaves: -1. (Iterating the
- * mass instead took a million steps on `a -> a` with p 1, found by fuzzing.) */
-static int derive(cc_pathogen *pg)
+ * mass instead took a million steps on `a -> a` with p 1, found by fuzzing.)
+ * Visits are stored in the states when `store` (the reference person). */
+static int derive_at(cc_pathogen *pg, double age, bool risk, bool store)
 {
     enum { N = CC_PATH_MAX_STATES };
     double A[N][N + 1];
@@ -631,20 +676,11 @@ static int derive(cc_pathogen *pg)
         const cc_pstate *st = &pg->state[i];
         if (st->kind != CC_PS_INFECTED)
             continue;
-        double sum = 0;
-        int rest = -1;
-        for (int k = 0; k < st->nnext; k++) {
-            if (st->p[k].rest) {
-                rest = k;
-                continue;
-            }
-            double q = cc_prob_eval(&st->p[k], CC_PATH_REF_AGE, false);
-            sum += q;
+        double q[CC_PATH_MAX_NEXT];
+        transition_probs(st, age, risk, q);
+        for (int k = 0; k < st->nnext; k++)
             if (pg->state[st->to[k]].kind == CC_PS_INFECTED)
-                A[st->to[k]][i] -= q; /* visits of to[k] gain q per visit of i */
-        }
-        if (rest >= 0 && sum < 1 && pg->state[st->to[rest]].kind == CC_PS_INFECTED)
-            A[st->to[rest]][i] -= 1 - sum;
+                A[st->to[k]][i] -= q[k]; /* visits of to[k] gain q per visit of i */
     }
     for (int c = 0; c < n; c++) {
         int piv = c;
@@ -667,7 +703,8 @@ static int derive(cc_pathogen *pg)
                 A[r][k] -= f * A[c][k];
         }
     }
-    pg->infectious_days = pg->infected_days = 0;
+    if (store)
+        pg->infectious_days = pg->infected_days = 0;
     for (int i = 0; i < n; i++) {
         cc_pstate *st = &pg->state[i];
         if (st->kind != CC_PS_INFECTED)
@@ -675,11 +712,50 @@ static int derive(cc_pathogen *pg)
         double v = A[i][n] / A[i][i];
         if (!isfinite(v) || v < -1e-9 || v > 1e9)
             return -1;
+        if (!store)
+            continue;
         st->visits = v > 0 ? v : 0;
         pg->infectious_days += st->infectiousness * st->duration.mean * st->visits;
         pg->infected_days += st->duration.mean * st->visits;
     }
     return 0;
+}
+
+/* Every infection must end, whatever the person's age and risk: the
+ * transition probabilities are constant between the bounds of the age
+ * bands, so solving at 0 and at every bound, with and without risk, covers
+ * every person (an infection looping for ever only at some ages was
+ * accepted when only the reference person was checked). Returns 0, or -1
+ * with the first age and risk where a loop never ends. Then the reference
+ * person's visits are stored. */
+static int derive(cc_pathogen *pg, double *bad_age, bool *bad_risk)
+{
+    /* band bounds are whole years in [0, 201] (parse_band) */
+    enum { MAX_BOUND = 201 };
+    bool bound[MAX_BOUND + 1] = {true};
+    for (int i = 0; i < pg->nstates; i++) {
+        const cc_pstate *st = &pg->state[i];
+        if (st->kind != CC_PS_INFECTED)
+            continue;
+        for (int k = 0; k < st->nnext; k++)
+            for (int b = 0; b < st->p[k].nbands; b++) {
+                double lo = st->p[k].lo[b], hi = st->p[k].hi[b];
+                if (lo >= 0 && lo <= MAX_BOUND)
+                    bound[(int)lo] = true;
+                if (hi >= 0 && hi <= MAX_BOUND)
+                    bound[(int)hi] = true;
+            }
+    }
+    for (int age = 0; age <= MAX_BOUND; age++)
+        for (int r = 0; bound[age] && r < 2; r++)
+            if (derive_at(pg, age, r == 1, false) != 0) {
+                *bad_age = age;
+                *bad_risk = r == 1;
+                return -1;
+            }
+    *bad_age = CC_PATH_REF_AGE;
+    *bad_risk = false;
+    return derive_at(pg, CC_PATH_REF_AGE, false, true);
 }
 
 int cc_pathogen_load_text(const char *text, size_t len, const char *file, cc_diag *diag,
@@ -847,10 +923,13 @@ int cc_pathogen_load_node(struct fy_node *root, const char *file, cc_diag *diag,
                         pg->state[pg->entry].name);
             free(sp);
         }
-    if (!r.errors && derive(pg) != 0)
+    double bad_age;
+    bool bad_risk;
+    if (!r.errors && derive(pg, &bad_age, &bad_risk) != 0)
         cc_yr_error(&r, states, "states", NULL,
                     "expected every infection to end in recovered or dead, got a loop of "
-                    "infected states that never ends");
+                    "infected states that never ends (at age %g%s)",
+                    bad_age, bad_risk ? " with risk" : "");
 done:
     if (r.errors) {
         cc_pathogen_free(pg);

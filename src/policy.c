@@ -630,8 +630,20 @@ static void parse_entry(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, i
     } else if (at) {
         p->trigger = CC_TRIG_DATE;
         cc_yaml_push_key(ctx, "at");
-        if (cc_yaml_date(ctx, at, &d) == 0)
+        /* a date before the start means "in force from the first day", as
+         * the first entry of a schedule dated before the start; a one-off
+         * release dated before the start would be moved to the first day,
+         * so it is refused (docs/policies.md) */
+        if (cc_yaml_date(ctx, at, &d) == 0) {
             p->at = d - s->start_date;
+            if (p->at < 0 && p->lever == CC_LV_RELEASE) {
+                char a[11];
+                cc_date_format(s->start_date, a);
+                cc_yaml_error(ctx, at, "the initial populations already reflect it",
+                              "expected a release on or after the start %s, got an earlier "
+                              "date", a);
+            }
+        }
         cc_yaml_pop(ctx);
     } else {
         cc_yaml_push_key(ctx, "when");
@@ -645,6 +657,11 @@ static void parse_entry(cc_yctx *ctx, const cc_scenario *s, struct fy_node *n, i
             char a[11];
             cc_date_format(s->start_date + p->at, a);
             cc_yaml_error(ctx, un, NULL, "expected `until` after `at` (%s)", a);
+        } else if (p->until <= 0) {
+            /* never in force: refused like a schedule entry that never holds */
+            char a[11];
+            cc_date_format(s->start_date, a);
+            cc_yaml_error(ctx, un, NULL, "expected `until` after the start %s", a);
         }
     }
     cc_yaml_pop(ctx);

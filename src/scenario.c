@@ -4,8 +4,9 @@
  * Steps: libfyaml builds the document (syntax errors, duplicate keys and bad
  * indentation are collected from its diagnostics, with positions); anchors
  * and aliases are refused, never resolved (a file of nested aliases grows
- * exponentially); `--set` overrides edit the tree; the schema table parses
- * and validates every key; facility references are resolved once every
+ * exponentially), and so are tags; `--set` overrides edit the tree (their
+ * values checked as files are); the schema table parses and validates every
+ * key; facility references are resolved once every
  * facility is known. All errors are collected and sorted in file order; the
  * scenario is returned only when there are none.
  */
@@ -19,6 +20,7 @@
 #include "include.h"
 #include "prior.h"
 #include "memest.h"
+#include "readfile.h"
 #include "schema.h"
 
 #ifndef CARCER_VERSION
@@ -66,6 +68,12 @@ static void refuse_aliases(cc_yctx *ctx, struct fy_node *n, int depth)
         const char *t = fy_anchor_get_text(a, &len);
         cc_yaml_error(ctx, n, "remove the anchor and write values out in full",
                       "anchors are not supported, got '&%.*s'", (int)(t ? len : 0), t ? t : "");
+    }
+    if (fy_node_get_tag(n, NULL)) {
+        /* a tag would change how a value is read ('!!str 5'); none is needed */
+        char tag[48];
+        cc_yaml_tag_text(n, tag, sizeof tag);
+        cc_yaml_error(ctx, n, "remove the tag", "YAML tags are not supported, got '%s'", tag);
     }
     if (fy_node_is_mapping(n)) {
         void *it = NULL;
@@ -120,34 +128,142 @@ static struct fy_node *list_element(struct fy_node *seq, const char *seg)
     return NULL;
 }
 
-/* The value of --set number `index` as a node of doc, or NULL with the
- * error reported at its column. */
-static struct fy_node *set_value(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc,
-                                 const char *value, int index, int value_col, const char *shown)
+/* The first anchor, alias or tag in a --set value, as "an anchor '&a'" etc.
+ * into out, or 0 when there is none. Depth is bounded by the precheck (flow)
+ * and by libfyaml's own limit (block). */
+static int not_plain(struct fy_node *n, char *out, size_t cap)
 {
-    struct fy_node *v = value[0] ? fy_node_build_from_string(doc, value, FY_NT) : NULL;
-    if (!v) {
-        set_error(diag, index, value_col, shown, NULL,
-                  value[0] ? "the value is not valid YAML" : "missing value");
+    if (!n)
+        return 0;
+    size_t len = 0;
+    const char *t;
+    if (fy_node_is_alias(n)) {
+        t = fy_node_get_scalar(n, &len);
+        snprintf(out, cap, "an alias '*%.*s'", t ? (int)(len > 40 ? 40 : len) : 0, t ? t : "");
+        return 1;
+    }
+    struct fy_anchor *a = fy_node_get_anchor(n);
+    if (a) {
+        t = fy_anchor_get_text(a, &len);
+        snprintf(out, cap, "an anchor '&%.*s'", t ? (int)(len > 40 ? 40 : len) : 0, t ? t : "");
+        return 1;
+    }
+    if (fy_node_get_tag(n, NULL)) {
+        char tag[48];
+        cc_yaml_tag_text(n, tag, sizeof tag);
+        snprintf(out, cap, "a tag '%s'", tag);
+        return 1;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        struct fy_node_pair *p;
+        while ((p = fy_node_mapping_iterate(n, &it)))
+            if (not_plain(fy_node_pair_key(p), out, cap) ||
+                not_plain(fy_node_pair_value(p), out, cap))
+                return 1;
+    } else if (fy_node_is_sequence(n)) {
+        struct fy_node *e;
+        while ((e = fy_node_sequence_iterate(n, &it)))
+            if (not_plain(e, out, cap))
+                return 1;
+    }
+    return 0;
+}
+
+/* A precheck message about a --set argument: "the file is ..." read as
+ * "it is ...". */
+static const char *precheck_text(char *msg)
+{
+    if (strncmp(msg, "the file ", 9) == 0) {
+        memmove(msg + 3, msg + 9, strlen(msg + 9) + 1);
+        memcpy(msg, "it ", 3);
+    }
+    return msg;
+}
+
+/* Whether the text holds a YAML document marker ('---' or '...' at the start
+ * of a line, then a blank or the end): a --set value is one value, and
+ * libfyaml would silently keep the first of two documents. */
+static int has_document_marker(const char *v, size_t len)
+{
+    for (size_t i = 0; i + 3 <= len; i++) {
+        bool line_start = i == 0 || v[i - 1] == '\n' || v[i - 1] == '\r';
+        if (line_start && (memcmp(v + i, "---", 3) == 0 || memcmp(v + i, "...", 3) == 0) &&
+            (i + 3 == len || strchr(" \t\r\n", v[i + 3])))
+            return 1;
+    }
+    return 0;
+}
+
+/* The value of --set number `index` as a node of doc, going into block
+ * `into`, or NULL with the error reported at its column. The text passes
+ * the precheck that file input passes (libfyaml can hang on a malformed
+ * directive) and must be plain YAML: one document, no anchors, aliases or
+ * tags (as in files). */
+static struct fy_node *set_value(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc,
+                                 struct fy_node *into, const char *value, int index,
+                                 int value_col, const char *shown)
+{
+    size_t vlen = strlen(value);
+    if (!vlen) {
+        set_error(diag, index, value_col, shown, NULL, "missing value");
         return NULL;
     }
-    cc_yctx_add_set_node(ctx, v, index, value_col);
+    int pline, pcol;
+    char pmsg[160];
+    if (cc_yaml_precheck(value, vlen, &pline, &pcol, pmsg, sizeof pmsg) != 0) {
+        char *m = cc_asprintf("the value is not accepted: %s", precheck_text(pmsg));
+        set_error(diag, index, value_col + (pline == 1 && pcol > 0 ? pcol - 1 : 0), shown, NULL,
+                  m ? m : pmsg);
+        free(m);
+        return NULL;
+    }
+    if (has_document_marker(value, vlen)) {
+        set_error(diag, index, value_col, shown, "quote the value if it is text",
+                  "expected one YAML value, got a document marker ('---' or '...')");
+        return NULL;
+    }
+    struct fy_node *v = fy_node_build_from_string(doc, value, vlen);
+    if (!v) {
+        set_error(diag, index, value_col, shown, NULL, "the value is not valid YAML");
+        return NULL;
+    }
+    char what[80];
+    if (not_plain(v, what, sizeof what)) {
+        char *m = cc_asprintf("anchors, aliases and tags are not supported, got %s", what);
+        set_error(diag, index, value_col, shown, "write the value out in full",
+                  m ? m : "anchors, aliases and tags are not supported");
+        free(m);
+        fy_node_free(v);
+        return NULL;
+    }
+    if (cc_yctx_add_set_node(ctx, v, into, index, value_col, value_col + (int)vlen) != 0) {
+        set_error(diag, index, value_col, shown, NULL, "out of memory");
+        fy_node_free(v);
+        return NULL;
+    }
     return v;
 }
 
 /* Give key `seg` of mapping `map` the value v: replace the pair p's value,
  * or append a new key (positioned at the --set's column) when p is NULL. */
-static void put_key(cc_yctx *ctx, struct fy_document *doc, struct fy_node *map,
-                    struct fy_node_pair *p, const char *seg, struct fy_node *v, int index,
-                    int col)
+static int put_key(cc_yctx *ctx, struct fy_document *doc, struct fy_node *map,
+                   struct fy_node_pair *p, const char *seg, struct fy_node *v, int index,
+                   int col)
 {
     if (p) {
-        fy_node_pair_set_value(p, v);
-        return;
+        /* the old value is freed: forget the --set nodes it held */
+        cc_yctx_forget_set_nodes(ctx, fy_node_pair_value(p));
+        return fy_node_pair_set_value(p, v);
     }
     struct fy_node *k = fy_node_create_scalar_copy(doc, seg, FY_NT);
-    cc_yctx_add_set_node(ctx, k, index, col);
-    fy_node_mapping_append(map, k, v);
+    if (!k || cc_yctx_add_set_node(ctx, k, map, index, col, 0) != 0 ||
+        fy_node_mapping_append(map, k, v) != 0) {
+        cc_yctx_forget_set_nodes(ctx, k);
+        fy_node_free(k);
+        return -1;
+    }
+    return 0;
 }
 
 /* Apply one "key.path=value" to the document. Returns 0 or -1 (reported). */
@@ -168,6 +284,28 @@ static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const
     const char *value = eq + 1;
     int value_col = (int)plen + 2;
     int rc = -1;
+    /* the depth limit of files holds for paths too (a path of thousands of
+     * keys took quadratic time and then overflowed the stack) */
+    int nseg = 1;
+    for (size_t i = 0; i < plen; i++)
+        nseg += path[i] == '.';
+    if (nseg > CC_MAX_YAML_DEPTH) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "a path of %d keys is deeper than the limit of %d "
+                 "(docs/limits.md)", nseg, CC_MAX_YAML_DEPTH);
+        set_error(diag, index, 1, NULL, NULL, msg);
+        goto out;
+    }
+    /* the keys of the path become keys of the tree and text of messages:
+     * valid UTF-8, as in files */
+    int pline, pcol;
+    char pmsg[160];
+    if (cc_yaml_precheck(path, plen, &pline, &pcol, pmsg, sizeof pmsg) != 0) {
+        char *m = cc_asprintf("the path is not accepted: %s", precheck_text(pmsg));
+        set_error(diag, index, pcol > 0 ? pcol : 1, NULL, NULL, m ? m : pmsg);
+        free(m);
+        goto out;
+    }
     struct fy_node *node = fy_document_root(doc);
     char *seg = path;
     while (seg) {
@@ -187,18 +325,28 @@ static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const
             struct fy_node_pair *p = fy_node_mapping_lookup_pair_by_simple_key(node, seg,
                                                                                strlen(seg));
             if (last) {
-                struct fy_node *v = set_value(ctx, diag, doc, value, index, value_col, shown);
+                struct fy_node *v = set_value(ctx, diag, doc, node, value, index, value_col, shown);
                 if (!v)
                     goto out;
-                put_key(ctx, doc, node, p, seg, v, index, col);
+                if (put_key(ctx, doc, node, p, seg, v, index, col) != 0) {
+                    cc_yctx_forget_set_nodes(ctx, v);
+                    fy_node_free(v);
+                    set_error(diag, index, col, shown, NULL, "out of memory");
+                    goto out;
+                }
                 rc = 0;
                 goto out;
             }
             struct fy_node *next = p ? fy_node_pair_value(p) : NULL;
             if (!next || fy_node_is_null(next)) {
                 next = fy_node_create_mapping(doc);
-                cc_yctx_add_set_node(ctx, next, index, col);
-                put_key(ctx, doc, node, p, seg, next, index, col);
+                if (!next || cc_yctx_add_set_node(ctx, next, node, index, col, 0) != 0 ||
+                    put_key(ctx, doc, node, p, seg, next, index, col) != 0) {
+                    cc_yctx_forget_set_nodes(ctx, next);
+                    fy_node_free(next);
+                    set_error(diag, index, col, shown, NULL, "out of memory");
+                    goto out;
+                }
             }
             node = next;
         } else if (fy_node_is_sequence(node)) {
@@ -211,9 +359,10 @@ static int apply_set(cc_yctx *ctx, cc_diag *diag, struct fy_document *doc, const
                 goto out;
             }
             if (last) {
-                struct fy_node *v = set_value(ctx, diag, doc, value, index, value_col, shown);
+                struct fy_node *v = set_value(ctx, diag, doc, node, value, index, value_col, shown);
                 if (!v)
                     goto out;
+                cc_yctx_forget_set_nodes(ctx, e);
                 fy_node_sequence_insert_before(node, e, v);
                 fy_node_free(fy_node_sequence_remove(node, e));
                 rc = 0;
@@ -440,25 +589,15 @@ int cc_scenario_load_file(const char *path, const char *const *sets, int nsets, 
                           cc_scenario **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot open the scenario file");
+    size_t len = 0;
+    const char *why = NULL;
+    char *text = cc_read_file(path, CC_MAX_FILE_BYTES, &len, &why);
+    if (!text) {
+        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the scenario file: %s", why);
         return -1;
     }
-    cc_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        cc_buf_append(&b, chunk, n);
-    int err = ferror(f);
-    fclose(f);
-    if (err || b.failed) {
-        cc_buf_free(&b);
-        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the scenario file");
-        return -1;
-    }
-    int rc = cc_scenario_load_text(b.data ? b.data : "", b.len, path, sets, nsets, diag, out);
-    cc_buf_free(&b);
+    int rc = cc_scenario_load_text(text, len, path, sets, nsets, diag, out);
+    free(text);
     return rc;
 }
 

@@ -404,9 +404,15 @@ static const cc_schema_block placement_block = {"placement", placement_rows, NRO
 
 static void facility_check(cc_yctx *ctx, struct fy_node *map, void *base)
 {
-    (void)ctx;
-    (void)map;
     cc_facility *f = base;
+    /* the outputs' rows of the whole system are named ALL */
+    if (strcmp(f->name, "ALL") == 0) {
+        cc_yaml_push_key(ctx, "name");
+        cc_yaml_error(ctx, cc_yaml_get(map, "name"), "choose another name",
+                      "'ALL' names the totals of the whole system in the outputs, got a "
+                      "facility named 'ALL'");
+        cc_yaml_pop(ctx);
+    }
     /* a police station holds police custody, a centre holds rehab */
     if (f->type != CC_FAC_PRISON) {
         for (int k = 0; k < CC_ST_COUNT; k++)
@@ -773,7 +779,10 @@ char *cc_schema_markdown(void)
         "key suggested). `carcer check FILE` prints the scenario with every default filled in. "
         "Any scalar can be overridden on the command line with `--set key.path=value`; list "
         "entries are named by index (`facilities.0.capacity`) or by name "
-        "(`facilities.CC1.capacity`).\n\n"
+        "(`facilities.CC1.capacity`). A `--set` value is read as one plain YAML value, "
+        "checked as files are (no anchors, aliases, tags, directives or document markers), "
+        "and a path has at most 64 keys; errors in it are reported as `--set:N:COL` (the Nth "
+        "`--set`, the column within it).\n\n"
         "Value forms:\n\n"
         "- **distribution**: `{dist: fixed, value}`, `{dist: uniform, min, max}`, "
         "`{dist: exponential, mean}`, `{dist: lognormal, median, p90}`, "

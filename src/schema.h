@@ -191,6 +191,10 @@ int cc_edit_distance(const char *a, const char *b);
  * position of the problem (0:0 for the size) and a message in msg. */
 int cc_yaml_precheck(const char *text, size_t len, int *line, int *col, char *msg, size_t cap);
 
+/* The tag of node n as written ('!!str', '!mine'), shortened to fit cap
+ * bytes, control characters as '?' (for messages refusing tags). */
+void cc_yaml_tag_text(struct fy_node *n, char *out, size_t cap);
+
 /* ---- used by scenario.c ---------------------------------------------- */
 cc_yctx *cc_yctx_create(cc_diag *diag, const char *file, struct fy_document *doc,
                         struct fy_diag *scratch, cc_scenario *s);
@@ -220,8 +224,16 @@ const double *cc_yctx_input_values(const cc_yctx *ctx, const struct cc_inputs **
 void cc_yctx_rebind(cc_yctx *ctx, cc_diag *diag, const char *file, cc_scenario *s,
                     const struct cc_inputs *replay, const double *values);
 /* A node built from `--set` number `index` (1-based) whose value text starts
- * at column `col` (1-based): errors inside it are reported as --set:index:col. */
-int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, int index, int col);
+ * at column `col` (1-based), put in block `into`: errors inside it are
+ * reported as --set:index:col. `end`: the column just past the value's
+ * text, or 0 when the node was made in memory (a key or block the path
+ * created): it has no source position and errors about it sit at `col`.
+ * Returns 0 or -1 (out of memory). */
+int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, struct fy_node *into, int index,
+                         int col, int end);
+/* Forget the recorded --set nodes inside the subtree `n` (about to be freed
+ * by a later --set, whose nodes may reuse its addresses). */
+void cc_yctx_forget_set_nodes(cc_yctx *ctx, struct fy_node *n);
 /* Resolve a facility name once every facility is known (cc_yctx_finish). */
 int cc_yaml_defer(cc_yctx *ctx, const cc_schema_row *row, struct fy_node *n, void *base);
 /* Resolve what had to wait for the whole file (facility references). */

@@ -22,12 +22,14 @@
 #include "schema.h"
 
 #define PATH_MAX_LEN 1024
-#define MAX_SET_NODES 256
 #define MAX_DEPTH 64
 
 typedef struct set_node {
-    struct fy_node *node;
+    struct fy_node *node; /* NULL: freed by a later --set */
+    struct fy_node *into; /* the mapping or list it was put in (NULL: the root) */
     int index, col;
+    int end;              /* the column just past the value; 0: made in memory
+                           * (a key or block the path made: no position) */
 } set_node;
 
 typedef struct deferred {
@@ -48,8 +50,8 @@ struct cc_yctx {
     size_t pathlen;
     size_t stack[MAX_DEPTH * 2];
     int depth;
-    set_node sets[MAX_SET_NODES];
-    int nsets;
+    set_node *sets;
+    size_t nsets, capsets;
     deferred *defer;
     size_t ndefer, capdefer;
     const cc_incl *incl; /* where merged nodes came from (NULL: one file) */
@@ -119,12 +121,39 @@ void cc_yctx_set_includes(cc_yctx *ctx, const cc_incl *incl, struct fy_document 
 cc_scenario *cc_yaml_scenario(cc_yctx *ctx) { return ctx->s; }
 struct fy_document *cc_yaml_document(cc_yctx *ctx) { return ctx->doc; }
 
-int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, int index, int col)
+int cc_yctx_add_set_node(cc_yctx *ctx, struct fy_node *n, struct fy_node *into, int index,
+                         int col, int end)
 {
-    if (ctx->nsets >= MAX_SET_NODES)
+    if (cc_grow((void **)&ctx->sets, &ctx->capsets, ctx->nsets + 1, sizeof *ctx->sets))
         return -1;
-    ctx->sets[ctx->nsets++] = (set_node){n, index, col};
+    ctx->sets[ctx->nsets++] = (set_node){n, into, index, col, end};
     return 0;
+}
+
+/* The node holding n: its parent, or for a --set node (libfyaml 0.7.12 sets
+ * no parent on a value given by fy_node_pair_set_value, nor on a key) the
+ * block it was put in. */
+static struct fy_node *up(const cc_yctx *c, struct fy_node *n)
+{
+    struct fy_node *p = fy_node_get_parent(n);
+    if (p)
+        return p;
+    for (size_t i = c->nsets; i-- > 0;)
+        if (c->sets[i].node == n)
+            return c->sets[i].into;
+    return NULL;
+}
+
+void cc_yctx_forget_set_nodes(cc_yctx *ctx, struct fy_node *n)
+{
+    /* walk up from each recorded node (bounded by the nesting depth) rather
+     * than down the subtree, which may be a whole file's list */
+    for (size_t i = 0; n && i < ctx->nsets; i++)
+        for (struct fy_node *p = ctx->sets[i].node; p; p = up(ctx, p))
+            if (p == n) {
+                ctx->sets[i].node = NULL;
+                break;
+            }
 }
 
 void cc_yctx_free(cc_yctx *ctx)
@@ -135,6 +164,7 @@ void cc_yctx_free(cc_yctx *ctx)
         free(ctx->defer[i].path);
     free(ctx->defer);
     cc_inputs_free(ctx->inputs);
+    free(ctx->sets);
     free(ctx);
 }
 
@@ -179,33 +209,92 @@ void cc_yaml_pop(cc_yctx *ctx)
 
 /* ---- positions and errors ---------------------------------------------- */
 
-/* 1-based position of a node as libfyaml sees it (within its source). */
+/* Whether n is a recorded --set node. */
+static bool recorded(const cc_yctx *c, const struct fy_node *n)
+{
+    for (size_t i = 0; i < c->nsets; i++)
+        if (c->sets[i].node == n)
+            return true;
+    return false;
+}
+
+/* Whether a --set put a node somewhere below block n. Cost: the recorded
+ * nodes times the nesting depth. */
+static bool edited(const cc_yctx *c, struct fy_node *n)
+{
+    for (size_t i = 0; i < c->nsets; i++) {
+        struct fy_node *p = c->sets[i].node;
+        for (p = p ? up(c, p) : NULL; p; p = up(c, p))
+            if (p == n)
+                return true;
+    }
+    return false;
+}
+
+/* The first key of a mapping or the first item of a list, or NULL. */
+static struct fy_node *first_child(struct fy_node *n)
+{
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+        return p ? fy_node_pair_key(p) : NULL;
+    }
+    return fy_node_is_sequence(n) ? fy_node_sequence_iterate(n, &it) : NULL;
+}
+
+/* 1-based position of a node as libfyaml sees it (within its source), or
+ * 0:0 when it has none. Only nodes that came from parsed text are given:
+ * nodes made in memory are positioned by their callers (libfyaml 0.7.12
+ * crashes reporting a made scalar, and reports nothing for a made block). */
 static void node_position(cc_yctx *c, struct fy_node *n, int *line, int *col)
 {
     *line = 0;
     *col = 0;
     if (!n)
         return;
-    if (fy_node_is_scalar(n)) {
+    if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
         struct fy_token *t = fy_node_get_scalar_token(n);
         const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
         if (m) {
             *line = m->line + 1;
             *col = m->column + 1;
-            return;
         }
+        return; /* never a report: see above */
+    }
+    if (edited(c, n)) {
+        /* libfyaml's report of a block spans its first to last token, which
+         * now lie in two inputs (it crashed): use its first key or item */
+        struct fy_node *first = first_child(n);
+        if (first && !recorded(c, first))
+            node_position(c, first, line, col);
+        return;
     }
     if (!c->scratch)
         return;
-    fy_diag_node_report(c->scratch, n, FYET_ERROR, "position");
     void *it = NULL;
-    struct fy_diag_error *e, *last = NULL;
+    struct fy_diag_error *e, *before = NULL, *last = NULL;
+    while ((e = fy_diag_errors_iterate(c->scratch, &it)))
+        before = e;
+    fy_diag_node_report(c->scratch, n, FYET_ERROR, "position");
+    it = NULL;
     while ((e = fy_diag_errors_iterate(c->scratch, &it)))
         last = e;
-    if (last) {
+    /* no new report: no position (not the previous node's) */
+    if (last && last != before) {
         *line = last->line;
         *col = last->column;
     }
+}
+
+/* The --set that made node `at` or holds it: the newest recorded node on
+ * the way from `at` up to the root, or NULL. */
+static const set_node *set_of(const cc_yctx *c, struct fy_node *at)
+{
+    for (struct fy_node *p = at; p; p = up(c, p))
+        for (size_t i = c->nsets; i-- > 0;)
+            if (c->sets[i].node == p)
+                return &c->sets[i];
+    return NULL;
 }
 
 void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const char *fmt, ...)
@@ -221,22 +310,25 @@ void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const cha
     }
     const char *file = ctx->file;
     /* a node inside a --set value: report against the --set argument */
-    for (struct fy_node *p = at; p; p = fy_node_get_parent(p))
-        for (int i = 0; i < ctx->nsets; i++)
-            if (ctx->sets[i].node == p) {
-                node_position(ctx, at, &line, &col);
-                file = "--set";
-                col = ctx->sets[i].col + (line > 1 ? 0 : col - 1);
-                line = ctx->sets[i].index;
-                goto found;
-            }
-    /* a node of a merged scenario: its position in the file it came from */
+    const set_node *sn = set_of(ctx, at);
     struct fy_node *orig = NULL;
-    if (cc_include_origin(ctx->incl, at, &orig, &file))
+    if (sn) {
+        if (sn->end)
+            node_position(ctx, at, &line, &col);
+        file = "--set";
+        /* a made node, or one whose position is unknown: the --set's column */
+        col = sn->col + (line > 1 || col < 1 ? 0 : col - 1);
+        /* libfyaml puts an empty block scalar ('>') past the text (found by
+         * fuzzing): keep the column inside the argument */
+        if (sn->end && col > sn->end)
+            col = sn->end;
+        line = sn->index;
+    } else if (cc_include_origin(ctx->incl, at, &orig, &file)) {
+        /* a node of a merged scenario: its position in the file it came from */
         node_position(ctx, orig, &line, &col);
-    else
+    } else {
         node_position(ctx, at, &line, &col);
-found:;
+    }
     va_list ap;
     va_start(ap, fmt);
     char *msg = cc_vasprintf(fmt, ap);
@@ -247,6 +339,32 @@ found:;
 }
 
 /* ---- node inspection --------------------------------------------------- */
+
+void cc_yaml_tag_text(struct fy_node *n, char *out, size_t cap)
+{
+    struct fy_token *t = fy_node_get_tag_token(n);
+    size_t len = 0;
+    const char *s = t ? fy_token_get_text(t, &len) : NULL;
+    if (!s)
+        s = fy_node_get_tag(n, &len);
+    if (!s)
+        len = 0;
+    static const char std[] = "tag:yaml.org,2002:"; /* written '!!' */
+    size_t k = 0;
+    if (len > sizeof std - 1 && memcmp(s, std, sizeof std - 1) == 0 && cap > 3) {
+        out[k++] = '!';
+        out[k++] = '!';
+        s += sizeof std - 1;
+        len -= sizeof std - 1;
+        cap -= 2;
+    }
+    if (len >= cap)
+        len = cap - 1;
+    /* a tag may hold any byte: keep it printable */
+    for (size_t i = 0; i < len; i++)
+        out[k++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    out[k] = '\0';
+}
 
 static const char *kind_name(struct fy_node *n)
 {
@@ -292,7 +410,14 @@ const char *cc_yaml_text(cc_yctx *ctx, struct fy_node *n, const char *what, size
         cc_yaml_error(ctx, n, NULL, "expected %s, got %s", what, kind_name(n));
         return NULL;
     }
-    return fy_node_get_scalar(n, len);
+    const char *t = fy_node_get_scalar(n, len);
+    /* an escaped "\0" would cut the name short wherever it is used as C text */
+    if (t && memchr(t, '\0', *len)) {
+        cc_yaml_error(ctx, n, NULL, "expected %s without a NUL character ('\\0'), got one",
+                      what);
+        return NULL;
+    }
+    return t;
 }
 
 /* A plain scalar holding a decimal number. */
@@ -302,17 +427,24 @@ static int number_of(struct fy_node *n, double *out)
         return -1;
     size_t len;
     const char *t = fy_node_get_scalar(n, &len);
-    char buf[64];
-    if (!t || len == 0 || len >= sizeof buf)
+    char small[64];
+    if (!t || len == 0)
         return -1;
     for (size_t i = 0; i < len; i++)
-        if (!strchr("0123456789+-.eE", t[i]))
+        if (!t[i] || !strchr("0123456789+-.eE", t[i]))
             return -1; /* no hex, inf or nan */
+    /* a valid number may be long (many zeros): copy it to the heap then */
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf)
+        return -1;
     memcpy(buf, t, len);
     buf[len] = '\0';
     char *end;
     double v = strtod(buf, &end);
-    if (*end || !isfinite(v))
+    int bad = *end || !isfinite(v);
+    if (buf != small)
+        free(buf);
+    if (bad)
         return -1;
     *out = v;
     return 0;

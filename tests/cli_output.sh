@@ -84,7 +84,8 @@ for i in $(seq 1 20); do
         eval "rc=\$r$r"
         if [ "$rc" -eq 1 ]; then
             refused=$((refused + 1))
-            grep -q "another carcer (process [0-9]*) is writing this output folder" "$tmp/e$r" \
+            # the holder writes its pid just after it takes the lock: "unknown" before
+            grep -q "another carcer (process [0-9a-z]*) is writing this output folder" "$tmp/e$r" \
                 || { fail "round $i: seed $r refused without the message"; cat "$tmp/e$r" >&2; }
         elif [ "$rc" -ne 0 ]; then
             fail "round $i: seed $r exit $rc"

@@ -2,7 +2,9 @@
  * (tests/fuzz_regressions/) and the fuzzers' seed corpus (the shipped
  * scenarios and pathogens, tests/bad/, tests/bad_pathogens/, fuzz/seeds/)
  * through both loaders and the calibration readers (posterior.csv and the
- * checkpoint, fuzz/readers_fixture.h), as the harnesses in fuzz/ do: each input loads or fails with at
+ * checkpoint, fuzz/readers_fixture.h), the inputs of the --set fuzzer (set-*)
+ * as --set arguments on the default scenario, and the report reader's inputs
+ * (report-*), as the harnesses in fuzz/ do: each input loads or fails with at
  * least one diagnostic, a loaded scenario's resolved YAML loads again and
  * resolves to the same text, and no input takes more than a few seconds.
  * Under ASan and UBSan (make test-asan) this also catches the memory errors
@@ -28,6 +30,7 @@
 
 #include <cmocka.h>
 
+#include "../fuzz/set_input.h"
 #include "pathogen.h"
 #include "scenario.h"
 #include "testutil.h"
@@ -145,6 +148,22 @@ static int replay(const char *path)
     cc_diag d;
     cc_diag_init(&d);
     cc_scenario *s = NULL;
+    base = base ? base + 1 : path;
+    if (strncmp(base, "set-", 4) == 0) {
+        /* --set arguments (fuzz_set.c): a failure is positioned inside them */
+        char *sets[FUZZ_SET_MAX];
+        int nsets = 0;
+        if (fuzz_set_load(text, len, sets, &nsets, &d, &s) != 0 &&
+            (d.count == 0 || s || fuzz_set_positions_ok(&d, sets, nsets) != 0)) {
+            fprintf(stderr, "%s: --set load failed without a positioned diagnostic\n", path);
+            bad++;
+        }
+        fuzz_set_free(sets, nsets);
+        cc_scenario_free(s);
+        s = NULL;
+        cc_diag_clear(&d);
+        cc_diag_init(&d);
+    }
     /* no folder: like the fuzzer, the input can include only the default */
     if (cc_scenario_load_text(text, len, "<fuzz>", NULL, 0, &d, &s) != 0) {
         if (d.count == 0 || s) {
