@@ -629,6 +629,10 @@ carcer_status carcer_results_stage(const carcer_results *res, carcer_output *o,
         if (rc != 0)
             return CARCER_IO;
     }
+    /* a posterior file travels with the run (scenario.resolved.yaml names it) */
+    if (s->posterior_ref && !cc_posterior_ref_is_name(s->posterior_ref) &&
+        cc_outdir_stage(o, "posterior.csv", s->posterior_text, s->posterior_len, &diag->d) != 0)
+        return CARCER_IO;
     if (res->targets) {
         char *csv = cc_targets_csv(s, res->targets, res->k);
         if (!csv)

@@ -94,6 +94,12 @@ void cc_variance_split(const double *y, int k, double *sd_inputs, double *sd_cha
 
 /* ---- the `posterior:` key ---------------------------------------------- */
 
+int cc_posterior_ref_is_name(const char *ref)
+{
+    size_t n = strlen(ref);
+    return !strchr(ref, '/') && !(n >= 4 && strcmp(ref + n - 4, ".csv") == 0);
+}
+
 /* The folder of a file ("." when it has none). */
 static char *folder_of(const char *file)
 {
@@ -131,15 +137,15 @@ static int parse_posterior(cc_yctx *ctx, struct fy_node *node, cc_scenario *s)
     size_t tlen = 0;
     const char *why = NULL, *hint = NULL;
     char *file = NULL;
-    if (strcmp(where, "<default>") == 0) {
-        file = cc_asprintf("scenarios/%s", ref);
+    if (cc_posterior_ref_is_name(ref)) {
+        file = cc_asprintf("scenarios/%s.posterior.csv", ref);
         const struct cc_embedded *e = file ? cc_embedded_find(file) : NULL;
         if (e && (text = malloc(e->len + 1))) {
             memcpy(text, e->data, e->len);
             text[e->len] = '\0';
             tlen = e->len;
         } else {
-            why = "no such file among the shipped ones";
+            why = "no shipped posterior of that name (a file's name ends in .csv)";
         }
     } else {
         char *dir = folder_of(where);
@@ -204,8 +210,11 @@ static void markdown_posterior(cc_buf *out, const char *path)
                   "The file name of a `posterior.csv` written by `carcer calibrate` (header "
                   "`weight` and one column per uncertain input, named by its key path; one row "
                   "per particle). It is read relative to the folder of the file that names it "
-                  "and must lie within it, as included files do; the embedded default names "
-                  "its shipped posterior. Its columns must be exactly the scenario's uncertain "
+                  "and must lie within it, as included files do. A name without `/` and "
+                  "without `.csv` names a shipped posterior: the default scenario's is "
+                  "`cambodia-2017` (scenarios/cambodia-2017.posterior.csv, embedded in the "
+                  "library). A run's `scenario.resolved.yaml` names a posterior file as "
+                  "`posterior.csv`, written beside it. Its columns must be exactly the scenario's uncertain "
                   "inputs. Replicate pair m of a run (replicates 2m and 2m + 1) then takes the "
                   "parameter set of row k with probability weight_k (weighted resampling from "
                   "the stream of (seed, m)), instead of a Latin-hypercube draw from the priors; "

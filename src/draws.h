@@ -26,6 +26,11 @@
  * bound their values. */
 extern const cc_schema_custom cc_posterior_custom;
 
+/* 1 when a `posterior:` value names a shipped posterior (no '/' and no
+ * ".csv": `cambodia-2017` is scenarios/cambodia-2017.posterior.csv, embedded
+ * in the library), 0 when it names a file. */
+int cc_posterior_ref_is_name(const char *ref);
+
 /* The input values of replicates 0..k-1 of s with the seed: a malloc'd
  * [k][n] matrix into *out (NULL when s has no uncertain inputs), n into *n;
  * draws from s->posterior when the scenario names one.

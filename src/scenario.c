@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "disease_spec.h"
+#include "draws.h"
 #include "embedded.h"
 #include "include.h"
 #include "prior.h"
@@ -648,6 +649,13 @@ char *cc_scenario_resolved_yaml_as_run(const cc_scenario *s, uint64_t seed, int 
         return NULL;
     struct fy_node *root = cc_yaml_print_block(doc, s, cc_schema_top(), s);
     fy_document_set_root(doc, root);
+    cc_inputs_print(s, doc);
+    /* a posterior read from a file travels with the run's files as
+     * posterior.csv (carcer_results_stage) */
+    struct fy_node_pair *post = root ? fy_node_mapping_lookup_pair_by_string(root, "posterior", FY_NT)
+                                     : NULL;
+    if (post && s->posterior_ref && !cc_posterior_ref_is_name(s->posterior_ref))
+        fy_node_pair_set_value(post, fy_node_create_scalar(doc, "posterior.csv", FY_NT));
     char *body = NULL;
     if (root && set_top_number(doc, root, "seed", (double)seed) == 0 &&
         set_top_number(doc, root, "replicates", replicates) == 0)
