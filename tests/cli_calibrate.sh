@@ -84,6 +84,21 @@ fi
 head -1 "$tmp/run/replicates.csv" | grep -q '^replicate,input:arrests.per_day,' ||
     fail "replicates.csv of the calibrated run has no input columns"
 
+# the run's folder holds the posterior beside its resolved scenario, which
+# runs the same again from there (another folder, same bytes)
+cmp -s "$tmp/a/posterior.csv" "$tmp/run/posterior.csv" || fail "the run's folder lacks the posterior"
+grep -q '^posterior: posterior.csv' "$tmp/run/scenario.resolved.yaml" ||
+    fail "scenario.resolved.yaml does not name the posterior beside it"
+"$carcer" run "$tmp/run/scenario.resolved.yaml" -o "$tmp/run2" --quiet 2>"$tmp/err" ||
+    { fail "run of the resolved scenario"; cat "$tmp/err" >&2; }
+cmp -s "$tmp/run/replicates.csv" "$tmp/run2/replicates.csv" || fail "the resolved scenario ran otherwise"
+
+# check lists the uncertain inputs
+"$carcer" check "$tmp/fit.yaml" >/dev/null 2>"$tmp/err"
+grep -q "2 uncertain inputs" "$tmp/err" || fail "check does not list the uncertain inputs"
+grep -q "pretrial.duration.default.mean  *uniform(min 30, max 180)" "$tmp/err" ||
+    fail "check does not show an input's prior"
+
 # a resume with other options is refused, naming the difference
 "$carcer" calibrate --resume "$tmp/a" --particles 100 --generations 4 --predictive 0 --quiet \
     2>"$tmp/err"
