@@ -32,7 +32,9 @@
 #include "metrics.h"
 #include "outdir.h"
 #include "output.h"
+#include "abc_internal.h"
 #include "posterior.h"
+#include "readfile.h"
 #include "prior.h"
 #include "sim.h"
 #include "targets.h"
@@ -235,27 +237,6 @@ static char *calibrated_yaml(const cc_scenario *s)
     return out;
 }
 
-/* The whole file at path (malloc'd), or NULL. */
-static char *read_whole(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cc_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        cc_buf_append(&b, chunk, n);
-    int err = ferror(f);
-    fclose(f);
-    if (err || b.failed) {
-        cc_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    return b.data;
-}
-
 static carcer_status write_outputs(const cc_scenario *s, const cc_abc_result *res,
                                    const double *q05, const double *q50, const double *q95,
                                    const char *dir, cc_outdir *out, cc_diag *diag)
@@ -292,19 +273,23 @@ static carcer_status write_outputs(const cc_scenario *s, const cc_abc_result *re
     /* the checkpoint and the scenario calibrated stay with the results, so
      * that the folder says what it came from (and a resume of a finished
      * calibration writes the same files again) */
-    size_t clen = 0, slen = 0;
+    size_t clen = 0;
     char *ckpt_path = cc_asprintf("%s/%s", dir, CC_CALIBRATE_CHECKPOINT);
-    char *ckpt = ckpt_path ? read_whole(ckpt_path, &clen) : NULL;
+    const char *why = NULL;
+    char *ckpt = ckpt_path ? cc_read_file(ckpt_path, CC_ABC_MAX_CHECKPOINT_BYTES, &clen, &why)
+                           : NULL;
     char *scen = cc_scenario_resolved_yaml(s);
-    if (st == CARCER_OK && (!ckpt || !scen))
+    if (st == CARCER_OK && (!ckpt || !scen)) {
+        cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot read the checkpoint %s: %s",
+                    CC_CALIBRATE_CHECKPOINT, why ? why : "out of memory");
         st = CARCER_IO;
+    }
     for (int f = 0; f < 4 && st == CARCER_OK; f++)
         if (cc_outdir_stage(out, files[f].name, files[f].text, strlen(files[f].text), diag) != 0)
             st = CARCER_IO;
     if (st == CARCER_OK && (cc_outdir_stage(out, CC_CALIBRATE_CHECKPOINT, ckpt, clen, diag) != 0 ||
                             cc_outdir_stage(out, CC_CALIBRATE_SCENARIO, scen, strlen(scen), diag) != 0))
         st = CARCER_IO;
-    (void)slen;
     if (st == CARCER_OK) {
         char id[17];
         cc_run_id_format(cc_fnv1a64(0xcbf29ce484222325ULL, files[0].text, strlen(files[0].text)),

@@ -611,26 +611,6 @@ void cc_scenario_free(cc_scenario *s)
     free(s);
 }
 
-char *cc_scenario_resolved_yaml(const cc_scenario *s)
-{
-    struct fy_document *doc = fy_document_create(NULL);
-    if (!doc)
-        return NULL;
-    struct fy_node *root = cc_yaml_print_block(doc, s, cc_schema_top(), s);
-    fy_document_set_root(doc, root);
-    cc_inputs_print(s, doc);
-    char *body = fy_emit_document_to_string(
-        doc, (enum fy_emitter_cfg_flags)(FYECF_MODE_BLOCK | FYECF_INDENT_2 | FYECF_WIDTH_INF |
-                                         FYECF_DOC_START_MARK_OFF));
-    fy_document_destroy(doc);
-    if (!body)
-        return NULL;
-    char *out = cc_asprintf("# scenario resolved by carcer %s: every default filled in\n%s",
-                            CARCER_VERSION, body);
-    free(body);
-    return out;
-}
-
 /* The value of top-level key `key` of root set to the number v. */
 static int set_top_number(struct fy_document *doc, struct fy_node *root, const char *key,
                           double v)
@@ -642,7 +622,9 @@ static int set_top_number(struct fy_document *doc, struct fy_node *root, const c
     return pr && n ? fy_node_pair_set_value(pr, n) : -1;
 }
 
-char *cc_scenario_resolved_yaml_as_run(const cc_scenario *s, uint64_t seed, int replicates)
+/* The resolved text of s; as_run: with the seed and replicates a run used
+ * and a posterior file named as the posterior.csv beside the run's files. */
+static char *resolved_text(const cc_scenario *s, bool as_run, uint64_t seed, int replicates)
 {
     struct fy_document *doc = fy_document_create(NULL);
     if (!doc)
@@ -650,18 +632,21 @@ char *cc_scenario_resolved_yaml_as_run(const cc_scenario *s, uint64_t seed, int 
     struct fy_node *root = cc_yaml_print_block(doc, s, cc_schema_top(), s);
     fy_document_set_root(doc, root);
     cc_inputs_print(s, doc);
-    /* a posterior read from a file travels with the run's files as
-     * posterior.csv (carcer_results_stage) */
-    struct fy_node_pair *post = root ? fy_node_mapping_lookup_pair_by_string(root, "posterior", FY_NT)
-                                     : NULL;
-    if (post && s->posterior_ref && !cc_posterior_ref_is_name(s->posterior_ref))
-        fy_node_pair_set_value(post, fy_node_create_scalar(doc, "posterior.csv", FY_NT));
-    char *body = NULL;
-    if (root && set_top_number(doc, root, "seed", (double)seed) == 0 &&
-        set_top_number(doc, root, "replicates", replicates) == 0)
-        body = fy_emit_document_to_string(
-            doc, (enum fy_emitter_cfg_flags)(FYECF_MODE_BLOCK | FYECF_INDENT_2 |
-                                             FYECF_WIDTH_INF | FYECF_DOC_START_MARK_OFF));
+    int ok = root != NULL;
+    if (ok && as_run) {
+        /* a posterior read from a file travels with the run's files as
+         * posterior.csv (carcer_results_stage) */
+        struct fy_node_pair *post = fy_node_mapping_lookup_pair_by_string(root, "posterior", FY_NT);
+        if (post && s->posterior_ref && !cc_posterior_ref_is_name(s->posterior_ref))
+            fy_node_pair_set_value(post, fy_node_create_scalar(doc, "posterior.csv", FY_NT));
+        ok = set_top_number(doc, root, "seed", (double)seed) == 0 &&
+             set_top_number(doc, root, "replicates", replicates) == 0;
+    }
+    char *body = ok ? fy_emit_document_to_string(
+                          doc, (enum fy_emitter_cfg_flags)(FYECF_MODE_BLOCK | FYECF_INDENT_2 |
+                                                           FYECF_WIDTH_INF |
+                                                           FYECF_DOC_START_MARK_OFF))
+                    : NULL;
     fy_document_destroy(doc);
     if (!body)
         return NULL;
@@ -669,6 +654,13 @@ char *cc_scenario_resolved_yaml_as_run(const cc_scenario *s, uint64_t seed, int 
                             CARCER_VERSION, body);
     free(body);
     return out;
+}
+
+char *cc_scenario_resolved_yaml(const cc_scenario *s) { return resolved_text(s, false, 0, 0); }
+
+char *cc_scenario_resolved_yaml_as_run(const cc_scenario *s, uint64_t seed, int replicates)
+{
+    return resolved_text(s, true, seed, replicates);
 }
 
 const char *cc_scenario_default_text(size_t *len)
