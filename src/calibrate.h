@@ -34,11 +34,12 @@ carcer_status cc_calibrate(const cc_scenario *s, const cc_abc_options *opt, int 
                            const char *dir, bool resume, cc_diag *diag);
 
 /* Where a calibration's time goes (bench/bench_calibrate.c): simulations
- * run, thread-seconds inside them (loading each replicate's scenario
- * included) and of that the loading alone. */
+ * run, thread-seconds (wall) inside them (loading each replicate's scenario
+ * included), of that the loading alone, and the CPU seconds the threads
+ * spent inside them. */
 typedef struct cc_calibrate_stats {
     long simulations;
-    double simulation_seconds, load_seconds;
+    double simulation_seconds, load_seconds, simulation_cpu_seconds;
 } cc_calibrate_stats;
 
 /* cc_calibrate, adding to *stats (may be NULL). */
