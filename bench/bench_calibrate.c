@@ -2,9 +2,9 @@
  * (target: the default scenario, 1,000 particles and 5 generations, in at
  * most 15 minutes on 2 cores, with under 5% of the time outside the
  * simulations). Prints wall and CPU time, simulations per second, and the
- * share of the threads' time spent outside simulations (the engine's
- * bookkeeping: proposals, weights, tolerances, checkpoints, idle threads at
- * the ends of rounds) and inside them loading each replicate's scenario.
+ * share of the CPU time spent outside simulations (the engine's
+ * bookkeeping: proposals, weights, tolerances, checkpoints, threads waiting
+ * at the ends of rounds) and inside them loading each replicate's scenario.
  *
  * Usage: bench_calibrate [PARTICLES] [GENERATIONS] [THREADS] [SCENARIO] [DIR]
  * (SCENARIO: a file, or the embedded default when omitted; DIR: where the
