@@ -48,7 +48,7 @@ void cc_sens_options_init(cc_sens_options *o)
     o->bootstrap = 500;
     o->chance_points = 4;
     o->chance_repeats = 4;
-    o->checkpoint_seconds = 5;
+    o->checkpoint_seconds = 2;
 }
 
 const char *cc_sens_method_name(cc_sens_method m)
@@ -257,6 +257,8 @@ static int ckpt_write(const char *path, const char *head, const cc_sens_result *
 static long ckpt_read(const char *path, const char *head, cc_sens_result *r, cc_diag *diag)
 {
     FILE *f = fopen(path, "rb");
+    if (!f && errno == ENOENT)
+        return 0; /* stopped before its first checkpoint: nothing done yet */
     if (!f) {
         cc_diag_add(diag, path, 0, 0, NULL, "start the analysis again without --resume",
                     "cannot read the checkpoint: %s", strerror(errno));

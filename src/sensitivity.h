@@ -87,7 +87,7 @@ typedef struct cc_sens_options {
     int threads;               /* 0 = as many as OpenMP offers */
     uint64_t seed;
     const char *checkpoint;    /* NULL = none */
-    double checkpoint_seconds; /* at most this often (default 5) */
+    double checkpoint_seconds; /* at most this often (default 2) */
     volatile sig_atomic_t *stop;
     /* called after each round with the simulations done and in all */
     void (*progress)(void *ctx, long done, long total);
@@ -134,7 +134,8 @@ long cc_sens_simulations(const cc_sens_options *opt, int k);
 
 /* Run (or, with resume, continue from opt->checkpoint) an analysis.
  * 0 with *out set; -1 error (messages in diag); 1 interrupted (the
- * checkpoint holds the simulations done). */
+ * checkpoint holds the simulations done). A resume without a checkpoint
+ * file starts from the first simulation. */
 int cc_sens_run(const cc_sens_problem *pb, const cc_sens_options *opt, bool resume,
                 cc_sens_result **out, cc_diag *diag);
 
