@@ -316,12 +316,13 @@ static long ckpt_read(const char *path, const char *head, cc_sens_result *r, cc_
             r->y[(size_t)i * (size_t)r->noutputs + (size_t)m] = v;
             p = end + 1;
         }
+    int extra = done >= 0 && *p;
     if (done < 0)
         cc_diag_add(diag, path, 10, 1, NULL, NULL, "expected `done N` with N rows done");
-    else if (*p)
+    else if (extra)
         cc_diag_add(diag, path, line, 1, NULL, NULL, "expected the end of the file, got more");
     cc_buf_free(&b);
-    return done >= 0 && !*p ? done : -1;
+    return done >= 0 && !extra ? done : -1;
 }
 
 /* ---- estimators ----------------------------------------------------------- */
