@@ -119,5 +119,19 @@ sed 's/{prior: uniform, min: [0-9.]*, max: [0-9.]*}/10/g' "$tmp/s.yaml" >"$tmp/f
 expect 1 'needs uncertain inputs' "$tmp/fixed.yaml"
 "$carcer" sensitivity --help | grep -q '^example: carcer sensitivity' || fail "--help has no example"
 
+# the report page: a tornado chart per output, the Morris plane, indices
+# over time; a damaged sensitivity.csv is refused with its position
+"$carcer" report "$tmp/a" >/dev/null 2>"$tmp/err" || fail "report of a Sobol folder: $(cat "$tmp/err")"
+grep -q 'infections.detainees: ST with its 90% interval' "$tmp/a/report.html" || fail "report: no tornado"
+grep -q 'population:ALL: ST over time' "$tmp/a/report.html" || fail "report: no indices over time"
+"$carcer" report "$tmp/m" >/dev/null 2>&1 || fail "report of a Morris folder"
+grep -q 'Morris mu\* (x) against sigma (y)' "$tmp/m/report.html" || fail "report: no Morris plane"
+cp -r "$tmp/m" "$tmp/damaged"
+sed -i '3s/^\(\([^,]*,\)\{5\}\)[^,]*/\1zero/' "$tmp/damaged/sensitivity.csv"
+rm -f "$tmp/damaged/run.json" "$tmp/damaged/report.html"
+"$carcer" report "$tmp/damaged" >/dev/null 2>"$tmp/err" && fail "report of a damaged sensitivity.csv"
+grep -q 'sensitivity.csv:3:1: expected a number or an empty field in field 6' "$tmp/err" ||
+    fail "damaged sensitivity.csv: $(cat "$tmp/err")"
+
 [ "$failures" -eq 0 ] || exit 1
 echo "cli_sensitivity: all passed"
