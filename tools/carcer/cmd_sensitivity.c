@@ -40,10 +40,11 @@ static void install(void)
 }
 
 static const char help[] =
-    "usage: carcer sensitivity SCENARIO -o DIR --method morris|sobol|prcc [options]\n"
+    "usage: carcer sensitivity [SCENARIO] -o DIR --method morris|sobol|prcc [options]\n"
     "       carcer sensitivity --resume DIR [options]\n"
     "\n"
-    "Which of the scenario's uncertain inputs (priors) decide its outputs\n"
+    "Which of the scenario's uncertain inputs (priors) decide its outputs (the\n"
+    "embedded default when SCENARIO is omitted)\n"
     "(docs/sensitivity.md). Writes sensitivity.csv, sensitivity.json and samples.csv\n"
     "into DIR (default: sensitivity); the state is checkpointed in DIR as it goes.\n"
     "\n"
@@ -190,8 +191,6 @@ int carcer_cmd_sensitivity(int argc, char **argv)
         scenario = argv[optind++];
     if (status == 0 && optind < argc)
         status = bad("unexpected argument", argv[optind]);
-    if (status == 0 && !scenario && !resume)
-        status = bad("sensitivity needs a scenario file, or --resume DIR", "");
     if (status == 0 && scenario && resume)
         status = bad("give a scenario or --resume DIR, not both", scenario);
     if (status == 0 && resume && dir && strcmp(dir, resume) != 0)
