@@ -6,13 +6,14 @@
  * The library prints nothing: stderr goes to a file of the folder while
  * the report is made, and anything written there is a finding.
  *
- * An input is up to three files separated by the byte 0x1e (the ASCII
+ * An input is up to four files separated by the byte 0x1e (the ASCII
  * record separator, which no file carcer writes contains):
  *
- *   summary.json 0x1e timeseries.csv 0x1e compare.json
+ *   summary.json 0x1e timeseries.csv 0x1e compare.json 0x1e sensitivity.csv
  *
  * A part that is missing or empty is not written, so an input that starts
- * with 0x1e 0x1e is a comparison's folder (compare.json alone) and one
+ * with 0x1e 0x1e is a comparison's folder (compare.json alone), one that
+ * starts with three a sensitivity analysis's (sensitivity.csv alone), and one
  * without a separator is a summary.json without its daily series. The
  * folder lives in /dev/shm when there is one (the report is written through
  * a temporary that is synced, which costs little there).
@@ -30,7 +31,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const part_name[3] = {"summary.json", "timeseries.csv", "compare.json"};
+static const char *const part_name[4] = {"summary.json", "timeseries.csv", "compare.json",
+                                         "sensitivity.csv"};
 
 /* The one folder the process writes into, made at the first input and
  * removed at exit (a harness, not library code: it may keep this state). */
@@ -39,7 +41,7 @@ static char dir[256];
 static void remove_folder(void)
 {
     char path[512];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, part_name[i]);
         unlink(path);
     }
@@ -78,9 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (folder() != 0)
         abort();
     const uint8_t *start = data, *end = data + size;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         const uint8_t *sep = start < end ? memchr(start, 0x1e, (size_t)(end - start)) : NULL;
-        const uint8_t *stop = sep && i < 2 ? sep : end;
+        const uint8_t *stop = sep && i < 3 ? sep : end;
         put_file(part_name[i], start, start < end ? (size_t)(stop - start) : 0);
         start = stop < end ? stop + 1 : end;
     }

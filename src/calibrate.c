@@ -29,6 +29,7 @@
 #endif
 
 #include "api_internal.h"
+#include "evaluate.h"
 #include "metrics.h"
 #include "outdir.h"
 #include "output.h"
@@ -92,51 +93,25 @@ static void from_uniforms(void *ctx, const double *u, double *theta)
         theta[i] = cc_prior_quantile(&cc_inputs_get(c->s, i)->prior, u[i]);
 }
 
+static void read_targets(void *ctx, const cc_scenario *inst, const cc_ts_row *rows,
+                         int32_t days_run, const cc_metrics *m, double *out)
+{
+    (void)ctx;
+    cc_targets_eval(inst, rows, days_run, m, out);
+}
+
 /* One replicate of the scenario with the particle's values, to the last
- * target day: the targets' values into stats. */
+ * target day (evaluate.h): the targets' values into stats. */
 static int simulate(void *ctx, const double *theta, uint64_t sim_seed, uint32_t replicate,
                     double *stats, cc_diag *diag)
 {
     const cal_ctx *c = ctx;
-    double t0 = seconds_now(), c0 = c->stats ? thread_cpu_now() : 0;
+    double t0 = seconds_now(), c0 = c->stats ? thread_cpu_now() : 0, load = 0;
     for (int k = 0; k < c->ntargets; k++)
         stats[k] = NAN;
-    cc_diag local;
-    cc_diag_init(&local);
-    cc_scenario *inst = NULL;
-    int loaded = cc_inputs_instantiate(c->s, theta, &local, &inst);
-    double t1 = seconds_now();
-    if (loaded != 0) {
-        add_time(c->stats, t1 - t0, t1 - t0, c->stats ? thread_cpu_now() - c0 : 0);
-        /* values the schema refuses: undefined statistics, never accepted */
-        int nomem = local.kept > 0 && strstr(local.entry[0].message, "out of memory") != NULL;
-        if (nomem)
-            cc_diag_add(diag, c->s->file, 0, 0, NULL, NULL, "out of memory");
-        cc_diag_clear(&local);
-        return nomem ? -1 : 0;
-    }
-    cc_diag_clear(&local);
-    inst->days = c->days_run;
-    cc_sim *sim = NULL;
-    int rc = cc_sim_create(inst, sim_seed, replicate, diag, &sim);
-    while (rc == 0 && cc_sim_day(sim) < inst->days) {
-        if (c->stop && *c->stop) {
-            rc = 1;
-            break;
-        }
-        rc = cc_sim_step(sim, diag) != 0 ? -1 : 0;
-    }
-    if (rc == 0) {
-        cc_metrics m = {0};
-        if (cc_sim_metrics(sim, &m) != 0 || m.failed)
-            rc = -1;
-        else
-            cc_targets_eval(inst, cc_sim_rows(sim), inst->days, &m, stats);
-        cc_metrics_free(&m);
-    }
-    cc_sim_free(sim);
-    cc_scenario_free(inst);
-    add_time(c->stats, t1 - t0, seconds_now() - t0, c->stats ? thread_cpu_now() - c0 : 0);
+    int rc = cc_evaluate(c->s, theta, c->days_run, sim_seed, replicate, c->stop, read_targets,
+                         NULL, stats, diag, &load);
+    add_time(c->stats, load, seconds_now() - t0, c->stats ? thread_cpu_now() - c0 : 0);
     return rc;
 }
 

@@ -57,7 +57,10 @@ const char *const cc_outdir_names[] = {
     "compare.csv",  "compare.json", "report.html",    "targets.csv",
     /* a calibration's (calibrate.c) */
     "posterior.csv", "generations.csv", "calibration.json", "scenario.calibrated.yaml",
-    "scenario.calibrating.yaml", "calibration.checkpoint", NULL,
+    "scenario.calibrating.yaml", "calibration.checkpoint",
+    /* a sensitivity analysis's (sensitivity_scenario.c) */
+    "sensitivity.csv", "sensitivity.json", "samples.csv", "scenario.sensitivity.yaml",
+    "sensitivity.checkpoint", NULL,
 };
 
 uint64_t cc_fnv1a64(uint64_t h, const void *data, size_t len)

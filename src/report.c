@@ -33,6 +33,7 @@
 #include "api_internal.h"
 #include "outdir.h"
 #include "output.h"
+#include "report_page.h"
 #include "pathogen.h" /* cc_yr: positioned errors about a parsed document */
 #include "util.h"
 
@@ -1599,9 +1600,10 @@ carcer_status carcer_report_write(const char *dir, const char *out_path, carcer_
     char *summary = cc_asprintf("%s/summary.json", dir);
     char *compare = cc_asprintf("%s/compare.json", dir);
     char *def = out_path ? NULL : cc_asprintf("%s/report.html", dir);
+    char *sens = cc_asprintf("%s/sensitivity.csv", dir);
     const char *out = out_path ? out_path : def;
     carcer_status st;
-    if (!summary || !compare || !out) {
+    if (!summary || !compare || !out || !sens) {
         st = CARCER_NOMEM;
     } else if (cc_outdir_verify(dir, &diag->d) != 0) {
         st = CARCER_INPUT; /* the files are not those of one run */
@@ -1609,6 +1611,8 @@ carcer_status carcer_report_write(const char *dir, const char *out_path, carcer_
         st = run_report(dir, summary, out, diag);
     } else if (access(compare, F_OK) == 0) {
         st = comparison_report(dir, compare, out, diag);
+    } else if (access(sens, F_OK) == 0) {
+        st = cc_report_sensitivity(dir, sens, out, diag);
     } else {
         cc_diag_add(&diag->d, dir, 0, 0, NULL, NULL,
                     "found neither %s (written by `carcer run`) nor %s (written by `carcer "
@@ -1618,6 +1622,30 @@ carcer_status carcer_report_write(const char *dir, const char *out_path, carcer_
     }
     free(summary);
     free(compare);
+    free(sens);
     free(def);
     return st;
 }
+
+/* ---- the page frame for the other pages (report_page.h) ------------------------------------ */
+
+void cc_report_html_text(cc_buf *b, const char *s) { html_text(b, s); }
+void cc_report_page_open(cc_buf *b, const char *title, const char *css)
+{
+    page_open(b, title, css);
+}
+void cc_report_page_close(cc_buf *b, const char *what, const char *dir, const char *files)
+{
+    page_close(b, what, dir, files);
+}
+carcer_status cc_report_page_write(const cc_buf *b, const char *path, carcer_diag *diag)
+{
+    return page_write(b, path, diag);
+}
+double cc_report_axis_step(double span) { return axis_step(span); }
+void cc_report_svg_open(cc_buf *b, const char *title, double W, double H)
+{
+    svg_open(b, title, W, H);
+}
+void cc_report_svg_close(cc_buf *b) { svg_close(b); }
+const char *cc_report_colour(int i) { return palette[(size_t)i % NPALETTE]; }

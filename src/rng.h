@@ -37,8 +37,10 @@ enum cc_rng_kind {
     CC_RK_POLICY = 8,         /* w0 low 24 bits: policy index, w1: day */
     CC_RK_INPUTS = 9,         /* w0 low 24 bits: uncertain input index, w1: replicate
                                * (the draw of a replicate's inputs: prior.c) */
-    CC_RK_CALIBRATE = 10      /* w0 low 24 bits: generation, w1: particle; w2 low 24
+    CC_RK_CALIBRATE = 10,     /* w0 low 24 bits: generation, w1: particle; w2 low 24
                                * bits: attempt (proposals of calibrate) */
+    CC_RK_SENSITIVITY = 11    /* w0 low 24 bits: part of the design, w1: trajectory or
+                               * input (sensitivity.c's designs and bootstraps) */
 };
 
 /* Purposes, in the top 8 bits of w2 (low 24 bits: a sequence or day). */

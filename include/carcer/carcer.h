@@ -281,6 +281,39 @@ CARCER_API carcer_status carcer_calibrate(const carcer_scenario *sc,
                                           const carcer_calibrate_options *opt, const char *dir,
                                           int resume, carcer_diag *diag);
 
+/* ---- sensitivity analysis -------------------------------------------------- */
+
+typedef struct carcer_sensitivity_options {
+    const char *method;          /* "morris" (default), "sobol" or "prcc" */
+    int trajectories;            /* Morris: 20 */
+    int samples;                 /* Sobol N (N (k + 2) simulations), PRCC N: 256 */
+    int bootstrap;               /* resamples of the 90% intervals: 500 */
+    int threads;                 /* 0: as many as OpenMP offers */
+    int64_t seed;                /* -1: the scenario's */
+    const char *const *outputs;  /* summary.json keys or COLUMN:FACILITY; NULL: headline */
+    int noutputs;
+    const char *over_time;       /* NULL, "monthly" or "DATE,DATE,...": when columns are read */
+    void (*progress)(void *ctx, long done, long total);
+    void *progress_ctx;
+    volatile sig_atomic_t *stop; /* as for carcer_run */
+} carcer_sensitivity_options;
+
+CARCER_API carcer_sensitivity_options carcer_sensitivity_options_default(void);
+
+/* Which of the scenario's uncertain inputs (priors) decide its outputs
+ * (docs/sensitivity.md), into folder dir: sensitivity.csv,
+ * sensitivity.json and samples.csv. The state is kept in
+ * dir/sensitivity.checkpoint; with `resume` the analysis continues from it
+ * and gives the same bytes as an uninterrupted one, whatever the number of
+ * threads. Warnings (intervals too wide to rank inputs) go to `warnings`
+ * (may be NULL). CARCER_INPUT (no priors, an unknown output, a sample too
+ * small for the method: nothing is written), CARCER_INTERRUPTED when *stop
+ * was set (the checkpoint stays). */
+CARCER_API carcer_status carcer_sensitivity(const carcer_scenario *sc,
+                                            const carcer_sensitivity_options *opt,
+                                            const char *dir, int resume, carcer_diag *diag,
+                                            carcer_diag *warnings);
+
 #ifdef __cplusplus
 }
 #endif

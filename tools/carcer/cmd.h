@@ -10,4 +10,7 @@ void carcer_cmd_print_diag(carcer_diag *diag);
 /* carcer calibrate ... (cmd_calibrate.c): argv[0] is "calibrate". */
 int carcer_cmd_calibrate(int argc, char **argv);
 
+/* carcer sensitivity ... (cmd_sensitivity.c): argv[0] is "sensitivity". */
+int carcer_cmd_sensitivity(int argc, char **argv);
+
 #endif

@@ -73,6 +73,7 @@ static const char usage_text[] =
     "       carcer calibrate SCENARIO [-o DIR] [--particles N] [--generations G] [--budget SIMS]\n"
     "                        [--replicates-per-particle R] [--threads T] [--seed S] [--quiet]\n"
     "       carcer calibrate --resume DIR\n"
+    "       carcer sensitivity SCENARIO -o DIR --method morris|sobol|prcc [--output KEY ...]\n"
     "       carcer report DIR [-o FILE.html]\n"
     "       carcer schema\n"
     "       carcer version\n"
@@ -644,6 +645,8 @@ static int command(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "calibrate") == 0)
         return carcer_cmd_calibrate(argc - 1, argv + 1);
+    if (strcmp(cmd, "sensitivity") == 0)
+        return carcer_cmd_sensitivity(argc - 1, argv + 1);
     if (strcmp(cmd, "schema") == 0) {
         if (argc > 2)
             return usage_error("schema takes no argument, got '%s'", argv[2]);
