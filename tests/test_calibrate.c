@@ -28,10 +28,11 @@
 #include "testutil.h"
 #include "util.h"
 
-/* Under the sanitizers (make test-asan) the calibrations run smaller: that
- * build is there for memory errors, and a simulation costs several times
- * more. The assertions, sized from the ESS, hold at both sizes. */
-#if defined(__SANITIZE_ADDRESS__)
+/* In the sanitizers' and the coverage build (CARCER_SLOW_BUILD) the
+ * calibrations run smaller: those builds are there for memory errors and
+ * coverage, and a simulation costs several times more. The assertions,
+ * sized from the ESS, hold at both sizes. */
+#if defined(__SANITIZE_ADDRESS__) || defined(CARCER_SLOW_BUILD)
 #define SMALL 1
 #else
 #define SMALL 0

@@ -28,7 +28,15 @@
 #include "targets.h"
 #include "testutil.h"
 
-enum { REPLICATES = 20 };
+/* In the sanitizers' and the coverage build (CARCER_SLOW_BUILD, several times
+ * slower) two input sets stand for the ten: the run is there for memory
+ * errors and coverage, and the bands, set for a mean over ten input sets,
+ * are checked only in the optimised build. */
+#if defined(CARCER_SLOW_BUILD)
+enum { REPLICATES = 4, CHECK_BANDS = 0 };
+#else
+enum { REPLICATES = 20, CHECK_BANDS = 1 };
+#endif
 
 typedef struct calib {
     cc_scenario *s;
@@ -53,7 +61,7 @@ static double mean_metric(const calib *c, const char *key)
 static void target(const char *what, double value, double lo, double hi)
 {
     printf("%-46s %12.4g   [%.4g, %.4g]\n", what, value, lo, hi);
-    if (!(value >= lo && value <= hi))
+    if (CHECK_BANDS && !(value >= lo && value <= hi))
         fail_msg("%s: %g outside [%g, %g]", what, value, lo, hi);
 }
 
@@ -66,7 +74,7 @@ static int setup(void **state)
     cc_diag d;
     cc_diag_init(&d);
     assert_int_equal(cc_scenario_load_text(text, len, "<default>", NULL, 0, &d, &c->s), 0);
-    assert_int_equal(c->s->replicates, REPLICATES);
+    assert_int_equal(c->s->replicates, 20);
     assert_non_null(c->s->posterior);
     double *values = NULL;
     int ninputs = 0;
