@@ -4,8 +4,17 @@
 
 #include <carcer/carcer.h>
 
+#include <signal.h>
+
 /* Print every message of diag on stderr, gcc-style (main.c). */
 void carcer_cmd_print_diag(carcer_diag *diag);
+
+/* Catch SIGINT, SIGTERM and SIGHUP into a flag (the signal's number), for
+ * the stop field of the library's options (cmd_common.c). */
+volatile sig_atomic_t *carcer_cmd_catch_stop(void);
+/* A whole number in [lo, hi] / a real in [lo, hi], the whole of s: 0, or -1. */
+int carcer_cmd_long(const char *s, long lo, long hi, long *out);
+int carcer_cmd_double(const char *s, double lo, double hi, double *out);
 
 /* carcer calibrate ... (cmd_calibrate.c): argv[0] is "calibrate". */
 int carcer_cmd_calibrate(int argc, char **argv);

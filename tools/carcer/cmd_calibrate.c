@@ -27,21 +27,6 @@
 
 #include "cmd.h"
 
-static volatile sig_atomic_t stop_flag = 0;
-
-static void on_signal(int sig) { stop_flag = sig; }
-
-static void install(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
 static const char help[] =
     "usage: carcer calibrate SCENARIO [-o DIR] [options]\n"
     "       carcer calibrate --resume DIR [options]\n"
@@ -69,28 +54,6 @@ static int bad(const char *what, const char *arg)
     fprintf(stderr, "carcer: calibrate: %s, got '%s'\n", what, arg);
     fputs(help, stderr);
     return 2;
-}
-
-static int to_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int to_double(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= lo && v <= hi))
-        return -1;
-    *out = v;
-    return 0;
 }
 
 typedef struct shown {
@@ -151,45 +114,45 @@ int carcer_cmd_calibrate(int argc, char **argv)
             dir = optarg;
             break;
         case 'n':
-            status = to_long(optarg, 2, 1000000, &v) ? bad("--particles expects 2 to 1000000", optarg)
+            status = carcer_cmd_long(optarg, 2, 1000000, &v) ? bad("--particles expects 2 to 1000000", optarg)
                                                      : (o.particles = (int)v, 0);
             break;
         case 'g':
-            status = to_long(optarg, 1, 1000, &v) ? bad("--generations expects 1 to 1000", optarg)
+            status = carcer_cmd_long(optarg, 1, 1000, &v) ? bad("--generations expects 1 to 1000", optarg)
                                                   : (o.generations = (int)v, 0);
             break;
         case 'b':
-            status = to_long(optarg, 1, 1000000000000L, &v)
+            status = carcer_cmd_long(optarg, 1, 1000000000000L, &v)
                          ? bad("--budget expects a number of simulations >= 1", optarg)
                          : (o.budget = v, 0);
             break;
         case 'R':
-            status = to_long(optarg, 1, 10000, &v)
+            status = carcer_cmd_long(optarg, 1, 10000, &v)
                          ? bad("--replicates-per-particle expects 1 to 10000", optarg)
                          : (o.replicates_per_particle = (int)v, 0);
             break;
         case 'Q':
-            status = to_double(optarg, 0.01, 0.99, &x) ? bad("--quantile expects 0.01 to 0.99", optarg)
+            status = carcer_cmd_double(optarg, 0.01, 0.99, &x) ? bad("--quantile expects 0.01 to 0.99", optarg)
                                                        : (o.quantile = x, 0);
             break;
         case 'e':
-            status = to_double(optarg, 0, 1e300, &x) ? bad("--tolerance expects a number >= 0", optarg)
+            status = carcer_cmd_double(optarg, 0, 1e300, &x) ? bad("--tolerance expects a number >= 0", optarg)
                                                      : (o.tolerance = x, 0);
             break;
         case 'a':
-            status = to_double(optarg, 0, 1, &x) ? bad("--min-acceptance expects 0 to 1", optarg)
+            status = carcer_cmd_double(optarg, 0, 1, &x) ? bad("--min-acceptance expects 0 to 1", optarg)
                                                  : (o.min_acceptance = x, 0);
             break;
         case 'p':
-            status = to_long(optarg, 0, 100000, &v) ? bad("--predictive expects 0 to 100000", optarg)
+            status = carcer_cmd_long(optarg, 0, 100000, &v) ? bad("--predictive expects 0 to 100000", optarg)
                                                     : (o.predictive = (int)v, 0);
             break;
         case 't':
-            status = to_long(optarg, 1, 1024, &v) ? bad("--threads expects 1 to 1024", optarg)
+            status = carcer_cmd_long(optarg, 1, 1024, &v) ? bad("--threads expects 1 to 1024", optarg)
                                                   : (o.threads = (int)v, 0);
             break;
         case 's':
-            status = to_long(optarg, 0, 4294967295L, &v)
+            status = carcer_cmd_long(optarg, 0, 4294967295L, &v)
                          ? bad("--seed expects 0 to 4294967295", optarg)
                          : (o.seed = v, 0);
             break;
@@ -253,8 +216,8 @@ int carcer_cmd_calibrate(int argc, char **argv)
         status = 1;
         goto done;
     }
-    install();
-    o.stop = &stop_flag;
+    volatile sig_atomic_t *stop_flag = carcer_cmd_catch_stop();
+    o.stop = stop_flag;
     shown sh = {0, -1};
     if (!quiet && isatty(STDERR_FILENO)) {
         o.progress = progress;
@@ -265,7 +228,7 @@ int carcer_cmd_calibrate(int argc, char **argv)
         fputs("\r\033[K", stderr);
     if (st == CARCER_INTERRUPTED) {
         fprintf(stderr, "carcer: interrupted; continue with carcer calibrate --resume %s\n", dir);
-        status = 128 + (int)(stop_flag ? stop_flag : SIGINT);
+        status = 128 + (int)(*stop_flag ? *stop_flag : SIGINT);
     } else if (st != CARCER_OK) {
         carcer_cmd_print_diag(diag);
         fprintf(stderr, "carcer: %s\n", carcer_status_text(st));

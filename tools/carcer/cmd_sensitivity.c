@@ -24,21 +24,6 @@
 
 #include "cmd.h"
 
-static volatile sig_atomic_t stop_flag = 0;
-
-static void on_signal(int sig) { stop_flag = sig; }
-
-static void install(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
 static const char help[] =
     "usage: carcer sensitivity [SCENARIO] -o DIR --method morris|sobol|prcc [options]\n"
     "       carcer sensitivity --resume DIR [options]\n"
@@ -69,17 +54,6 @@ static int bad(const char *what, const char *arg)
     fprintf(stderr, "carcer: sensitivity: %s, got '%s'\n", what, arg);
     fputs(help, stderr);
     return 2;
-}
-
-static int to_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 typedef struct shown {
@@ -137,15 +111,15 @@ int carcer_cmd_sensitivity(int argc, char **argv)
                 o.method = optarg;
             break;
         case 'R':
-            status = to_long(optarg, 1, 1000000, &v) ? bad("--trajectories expects 1 to 1000000", optarg)
+            status = carcer_cmd_long(optarg, 1, 1000000, &v) ? bad("--trajectories expects 1 to 1000000", optarg)
                                                      : (o.trajectories = (int)v, 0);
             break;
         case 'N':
-            status = to_long(optarg, 1, 10000000, &v) ? bad("--samples expects 1 to 10000000", optarg)
+            status = carcer_cmd_long(optarg, 1, 10000000, &v) ? bad("--samples expects 1 to 10000000", optarg)
                                                       : (o.samples = (int)v, 0);
             break;
         case 'B':
-            status = to_long(optarg, 0, 100000, &v) ? bad("--bootstrap expects 0 to 100000", optarg)
+            status = carcer_cmd_long(optarg, 0, 100000, &v) ? bad("--bootstrap expects 0 to 100000", optarg)
                                                     : (o.bootstrap = (int)v, 0);
             break;
         case 'O':
@@ -158,11 +132,11 @@ int carcer_cmd_sensitivity(int argc, char **argv)
             o.over_time = optarg;
             break;
         case 't':
-            status = to_long(optarg, 1, 1024, &v) ? bad("--threads expects 1 to 1024", optarg)
+            status = carcer_cmd_long(optarg, 1, 1024, &v) ? bad("--threads expects 1 to 1024", optarg)
                                                   : (o.threads = (int)v, 0);
             break;
         case 's':
-            status = to_long(optarg, 0, 4294967295L, &v)
+            status = carcer_cmd_long(optarg, 0, 4294967295L, &v)
                          ? bad("--seed expects 0 to 4294967295", optarg)
                          : (o.seed = v, 0);
             break;
@@ -224,8 +198,8 @@ int carcer_cmd_sensitivity(int argc, char **argv)
         status = 1;
         goto done;
     }
-    install();
-    o.stop = &stop_flag;
+    volatile sig_atomic_t *stop_flag = carcer_cmd_catch_stop();
+    o.stop = stop_flag;
     shown sh = {0};
     if (!quiet && isatty(STDERR_FILENO)) {
         o.progress = progress;
@@ -237,7 +211,7 @@ int carcer_cmd_sensitivity(int argc, char **argv)
     if (st == CARCER_INTERRUPTED) {
         fprintf(stderr, "carcer: interrupted; continue with carcer sensitivity --resume %s "
                         "and the same options\n", dir);
-        status = 128 + (int)(stop_flag ? stop_flag : SIGINT);
+        status = 128 + (int)(*stop_flag ? *stop_flag : SIGINT);
     } else if (st != CARCER_OK) {
         carcer_cmd_print_diag(diag);
         fprintf(stderr, "carcer: %s\n", carcer_status_text(st));
