@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "readfile.h"
 #include "textscan.h"
 
 #define CHECKPOINT_MAGIC "carcer-abc-checkpoint 1"
@@ -553,32 +554,16 @@ int cc_abc_checkpoint_load(const char *path, const cc_abc_problem *pb,
                            const cc_abc_options *opt, cc_diag *diag, cc_abc_checkpoint **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the checkpoint");
+    /* the bounded, non-blocking reader of every input file (readfile.h): a
+     * FIFO, a device or a file over the limit is refused before reading */
+    size_t len = 0;
+    const char *why = NULL;
+    char *text = cc_read_file(path, (size_t)CC_ABC_MAX_CHECKPOINT_BYTES, &len, &why);
+    if (!text) {
+        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the checkpoint: %s", why);
         return -1;
     }
-    cc_buf b = {0};
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if ((long)(b.len + got) > CC_ABC_MAX_CHECKPOINT_BYTES) {
-            fclose(f);
-            cc_buf_free(&b);
-            cc_diag_add(diag, path, 0, 0, NULL, NULL, "expected a checkpoint of at most %ld bytes",
-                        CC_ABC_MAX_CHECKPOINT_BYTES);
-            return -1;
-        }
-        cc_buf_append(&b, chunk, got);
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err || b.failed) {
-        cc_buf_free(&b);
-        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the checkpoint");
-        return -1;
-    }
-    int rc = cc_abc_checkpoint_read(b.data ? b.data : "", b.len, path, pb, opt, diag, out);
-    cc_buf_free(&b);
+    int rc = cc_abc_checkpoint_read(text, len, path, pb, opt, diag, out);
+    free(text);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "readfile.h"
 #include "textscan.h"
 #include "util.h"
 
@@ -288,33 +289,17 @@ int cc_posterior_load(const char *path, const char *const *expected, int n, cc_d
                       cc_posterior **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the posterior file");
+    /* the bounded, non-blocking reader of every input file (readfile.h): a
+     * FIFO, a device or a file over the limit is refused before reading */
+    size_t len = 0;
+    const char *why = NULL;
+    char *text = cc_read_file(path, (size_t)CC_POSTERIOR_MAX_BYTES, &len, &why);
+    if (!text) {
+        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the posterior file: %s", why);
         return -1;
     }
-    cc_buf b = {0};
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if ((long)(b.len + got) > CC_POSTERIOR_MAX_BYTES) {
-            fclose(f);
-            cc_buf_free(&b);
-            cc_diag_add(diag, path, 0, 0, NULL, NULL,
-                        "expected a posterior file of at most %ld bytes", CC_POSTERIOR_MAX_BYTES);
-            return -1;
-        }
-        cc_buf_append(&b, chunk, got);
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err || b.failed) {
-        cc_buf_free(&b);
-        cc_diag_add(diag, path, 0, 0, NULL, NULL, "cannot read the posterior file");
-        return -1;
-    }
-    int rc = cc_posterior_read(b.data ? b.data : "", b.len, path, expected, n, diag, out);
-    cc_buf_free(&b);
+    int rc = cc_posterior_read(text, len, path, expected, n, diag, out);
+    free(text);
     return rc;
 }
 
