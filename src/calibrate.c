@@ -328,28 +328,8 @@ carcer_status cc_calibrate_timed(const cc_scenario *s, const cc_abc_options *opt
      * checkpoint and the scenario calibrated live in it as it goes, the
      * results are staged and swapped in at the end */
     cc_outdir *out = NULL;
-    if (cc_outdir_open(dir, diag, &out) != 0)
+    if (cc_evaluate_open_folder(s, dir, CC_CALIBRATE_SCENARIO, resume, diag, &out) != 0)
         return CARCER_IO;
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
-                    strerror(errno));
-        cc_outdir_free(out);
-        return CARCER_IO;
-    }
-    if (!resume) {
-        char *scen = cc_scenario_resolved_yaml(s);
-        char *path = cc_asprintf("%s/%s", dir, CC_CALIBRATE_SCENARIO);
-        int bad = !scen || !path || cc_write_file_atomic(path, scen, strlen(scen)) != 0;
-        if (bad)
-            cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot write %s: %s",
-                        CC_CALIBRATE_SCENARIO, strerror(errno));
-        free(scen);
-        free(path);
-        if (bad) {
-            cc_outdir_free(out);
-            return CARCER_IO;
-        }
-    }
     cal_ctx c = {s, cc_targets_last_day(s) + 1, nt, opt_in->stop, stats};
     const char **inames = malloc(sizeof *inames * (size_t)ni);
     const char **tnames = malloc(sizeof *tnames * (size_t)nt);

@@ -5,6 +5,14 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "evaluate.h"
+#include "outdir.h"
+#include "util.h"
+
+#include <sys/stat.h>
+
+#include <stdlib.h>
+
+#include <errno.h>
 
 #include <string.h>
 #include <time.h>
@@ -59,4 +67,31 @@ int cc_evaluate(const cc_scenario *base, const double *theta, int32_t days_run, 
     cc_sim_free(sim);
     cc_scenario_free(inst);
     return rc;
+}
+
+int cc_evaluate_open_folder(const cc_scenario *s, const char *dir, const char *kept, bool resume,
+                            cc_diag *diag, cc_outdir **out)
+{
+    if (cc_outdir_open(dir, diag, out) != 0)
+        return -1;
+    int bad = mkdir(dir, 0755) != 0 && errno != EEXIST;
+    if (bad)
+        cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
+                    strerror(errno));
+    if (!bad && !resume) {
+        char *scen = cc_scenario_resolved_yaml(s);
+        char *path = cc_asprintf("%s/%s", dir, kept);
+        bad = !scen || !path || cc_write_file_atomic(path, scen, strlen(scen)) != 0;
+        if (bad)
+            cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot write %s: %s", kept,
+                        strerror(errno));
+        free(scen);
+        free(path);
+    }
+    if (bad) {
+        cc_outdir_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }

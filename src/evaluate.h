@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include "diag.h"
 #include "metrics.h"
 #include "scenario.h"
@@ -30,5 +32,14 @@ typedef void (*cc_evaluate_read)(void *ctx, const cc_scenario *inst, const cc_ts
 int cc_evaluate(const cc_scenario *base, const double *theta, int32_t days_run, uint64_t seed,
                 uint32_t replicate, volatile sig_atomic_t *stop, cc_evaluate_read read,
                 void *ctx, double *out, cc_diag *diag, double *load_seconds);
+
+/* The output folder of an analysis over s's inputs (a calibration, a
+ * sensitivity analysis): checked and locked for the whole analysis
+ * (outdir.h), created, and holding the scenario as resolved in `kept` (what
+ * a `--resume` loads again), written unless resuming. 0 with *out, or -1
+ * with a message (nothing locked then). */
+struct carcer_output;
+int cc_evaluate_open_folder(const cc_scenario *s, const char *dir, const char *kept, bool resume,
+                            cc_diag *diag, struct carcer_output **out);
 
 #endif

@@ -501,29 +501,9 @@ carcer_status cc_sensitivity_timed(const cc_scenario *s, const cc_sens_options *
         goto done;
     }
     /* the folder is checked and locked for the whole analysis */
-    if (cc_outdir_open(dir, diag, &out) != 0) {
+    if (cc_evaluate_open_folder(s, dir, CC_SENSITIVITY_SCENARIO, resume, diag, &out) != 0) {
         st = CARCER_IO;
         goto done;
-    }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot create the output folder: %s",
-                    strerror(errno));
-        st = CARCER_IO;
-        goto done;
-    }
-    if (!resume) {
-        char *scen = cc_scenario_resolved_yaml(s);
-        char *path = cc_asprintf("%s/%s", dir, CC_SENSITIVITY_SCENARIO);
-        int bad = !scen || !path || cc_write_file_atomic(path, scen, strlen(scen)) != 0;
-        if (bad)
-            cc_diag_add(diag, dir, 0, 0, NULL, NULL, "cannot write %s: %s",
-                        CC_SENSITIVITY_SCENARIO, strerror(errno));
-        free(scen);
-        free(path);
-        if (bad) {
-            st = CARCER_IO;
-            goto done;
-        }
     }
     inames = malloc(sizeof *inames * (size_t)c.nfree);
     onames = malloc(sizeof *onames * (size_t)c.nout);
