@@ -4,26 +4,38 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 OUT ?= out
+PREFIX ?= /usr/local
+# what the tests need beyond the build: man(1) to render the man page
+TEST_DEPS = man-db
 
-.PHONY: all deps build run test test-plain test-asan bench docs coverage fuzz clean
+.PHONY: all deps test-deps build install run test test-plain test-asan bench docs coverage fuzz clean
 
 all: build
 
 deps:
 	@bash scripts/install-deps.sh
 
+test-deps:
+	@bash scripts/install-deps.sh $(TEST_DEPS)
+
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# the tool, the library, the header and the man page under PREFIX
+# (bin/carcer, share/man/man1/carcer.1, ...): `sudo make install`, or
+# `make install PREFIX=$$HOME/.local` without root
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 run: build
 	@./$(BUILD)/carcer run -o $(OUT)
 	@./$(BUILD)/carcer report $(OUT)
 
-test-plain: build
+test-plain: test-deps build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test-asan: deps
+test-asan: test-deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCARCER_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -94,7 +94,7 @@ grep -q '^posterior: posterior.csv' "$tmp/run/scenario.resolved.yaml" ||
 cmp -s "$tmp/run/replicates.csv" "$tmp/run2/replicates.csv" || fail "the resolved scenario ran otherwise"
 
 # check lists the uncertain inputs
-"$carcer" check "$tmp/fit.yaml" >/dev/null 2>"$tmp/err"
+"$carcer" check --verbose "$tmp/fit.yaml" >/dev/null 2>"$tmp/err"
 grep -q "2 uncertain inputs" "$tmp/err" || fail "check does not list the uncertain inputs"
 grep -q "pretrial.duration.default.mean  *uniform(min 30, max 180)" "$tmp/err" ||
     fail "check does not show an input's prior"

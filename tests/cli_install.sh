@@ -7,7 +7,7 @@ build=$(dirname "$1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
-for f in include/carcer/carcer.h lib/pkgconfig/carcer.pc bin/carcer; do
+for f in include/carcer/carcer.h lib/pkgconfig/carcer.pc bin/carcer share/man/man1/carcer.1; do
     [ -e "$tmp/prefix/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
 done
 ls "$tmp/prefix"/lib/libcarcer.so* >/dev/null || { echo "FAIL: no shared library"; exit 1; }

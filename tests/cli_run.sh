@@ -106,11 +106,15 @@ rearrests=$(sed -n 's/^  "rearrests": \([0-9]*\),$/\1/p' "$tmp/set/summary.json"
 expect_status 1 "--set unknown key" "$carcer" run "$tmp/small.yaml" -o "$tmp/set2" --set arests.per_day=3
 grep -q "arrests" "$tmp/stderr" || fail "--set of an unknown key does not suggest the right one"
 
-# --- check: prints the resolved scenario, which checks again unchanged ----------
+# --- check: quiet; --verbose prints the resolved scenario, which checks again
+# unchanged, and the memory estimate -----------------------------------------
 expect_status 0 "check" "$carcer" check "$tmp/small.yaml"
+[ ! -s "$tmp/stdout" ] && [ ! -s "$tmp/stderr" ] || fail "check of a good scenario is not quiet"
+expect_status 0 "check --verbose" "$carcer" check --verbose "$tmp/small.yaml"
+grep -q "a run needs about" "$tmp/stderr" || fail "check --verbose gives no memory estimate"
 cp "$tmp/stdout" "$tmp/resolved1.yaml"
 grep -q "^seed: 7" "$tmp/resolved1.yaml" || fail "check output lacks the seed"
-expect_status 0 "check of check output" "$carcer" check "$tmp/resolved1.yaml"
+expect_status 0 "check of check output" "$carcer" check -v "$tmp/resolved1.yaml"
 cmp -s "$tmp/resolved1.yaml" "$tmp/stdout" || fail "check output does not check again unchanged"
 expect_status 1 "check of a bad file" "$carcer" check "$tmp/bad.yaml"
 expect_status 2 "check without a file" "$carcer" check

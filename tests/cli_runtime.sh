@@ -69,9 +69,9 @@ for pg in covid19 influenza tuberculosis; do
     done
     grep -q '"detainees": {' "$tmp/$pg/out1/summary.json" || fail "$pg: the disease did not run"
     # and it checks to itself
-    expect_status 0 "$pg: check of the resolved scenario" "$carcer" check "$tmp/$pg/elsewhere/resolved.yaml"
+    expect_status 0 "$pg: check of the resolved scenario" "$carcer" check --verbose "$tmp/$pg/elsewhere/resolved.yaml"
     cp "$tmp/stdout" "$tmp/$pg/check1.yaml"
-    expect_status 0 "$pg: check of the check" "$carcer" check "$tmp/$pg/check1.yaml"
+    expect_status 0 "$pg: check of the check" "$carcer" check --verbose "$tmp/$pg/check1.yaml"
     cmp -s "$tmp/stdout" "$tmp/$pg/check1.yaml" || fail "$pg: the inline pathogen changes on a round trip"
 done
 # an error in an inline pathogen is positioned in the scenario
@@ -141,7 +141,7 @@ if [ -w /dev/full ]; then
     st=$?
     [ "$st" -eq 1 ] || fail "carcer schema > /dev/full exited $st, expected 1"
     grep -q "cannot write the standard output" "$tmp/stderr" || fail "schema > /dev/full: no message"
-    "$carcer" check "$tmp/small.yaml" >/dev/full 2>"$tmp/stderr"
+    "$carcer" check --verbose "$tmp/small.yaml" >/dev/full 2>"$tmp/stderr"
     st=$?
     [ "$st" -eq 1 ] || fail "carcer check > /dev/full exited $st, expected 1"
     grep -q "cannot write the standard output" "$tmp/stderr" || fail "check > /dev/full: no message"

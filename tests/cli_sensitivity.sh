@@ -117,10 +117,10 @@ expect 1 "expected an output of this scenario's runs, got 'infections.nobody'" "
 expect 1 "got 'population:NOWHERE'" "$tmp/s.yaml" --output population:NOWHERE
 expect 1 'expected a date of the run' "$tmp/s.yaml" --output population:ALL --over-time 2019-01-01
 expect 2 'expects morris, sobol or prcc' "$tmp/s.yaml" --method anova
-expect 2 'unknown or incomplete option' "$tmp/s.yaml" --bogus
+expect 2 'unknown option' "$tmp/s.yaml" --bogus
 sed 's/{prior: uniform, min: [0-9.]*, max: [0-9.]*}/10/g' "$tmp/s.yaml" >"$tmp/fixed.yaml"
 expect 1 'needs uncertain inputs' "$tmp/fixed.yaml"
-"$carcer" sensitivity --help | grep -q '^example: carcer sensitivity' || fail "--help has no example"
+"$carcer" sensitivity --help | grep -q '^  carcer sensitivity ' || fail "--help has no example"
 
 # the report page: a tornado chart per output, the Morris plane, indices
 # over time; a damaged sensitivity.csv is refused with its position

@@ -56,7 +56,7 @@ grep -q "bad.yaml:3:45: targets\[0\].facility: expected a facility of the scenar
 [ ! -e "$tmp/bad-out" ] || fail "a bad target wrote output"
 
 # check prints the targets back
-expect_status 0 "check" "$carcer" check "$src/scenarios/cambodia-2017.yaml"
+expect_status 0 "check" "$carcer" check --verbose "$src/scenarios/cambodia-2017.yaml"
 grep -q '^- name: prison_deaths_per_person_year_2017$' "$tmp/stdout" || fail "check does not print the targets"
 
 [ "$failures" -eq 0 ] && echo "ok" || { echo "$failures failure(s)"; exit 1; }

@@ -22,4 +22,10 @@ int carcer_cmd_calibrate(int argc, char **argv);
 /* carcer sensitivity ... (cmd_sensitivity.c): argv[0] is "sensitivity". */
 int carcer_cmd_sensitivity(int argc, char **argv);
 
+/* carcer schema ... (cmd_schema.c), carcer scenarios ... (cmd_scenarios.c),
+ * carcer help ... and carcer version (cmd_help.c): argv[0] is the command. */
+int carcer_cmd_schema(int argc, char **argv);
+int carcer_cmd_helpcmd(int argc, char **argv);
+int carcer_cmd_version(int argc, char **argv);
+
 #endif

@@ -17,7 +17,6 @@
 #include <carcer/carcer.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,34 +25,11 @@
 #include <unistd.h>
 
 #include "cmd.h"
-
-static const char help[] =
-    "usage: carcer calibrate SCENARIO [-o DIR] [options]\n"
-    "       carcer calibrate --resume DIR [options]\n"
-    "\n"
-    "Fit the scenario's uncertain inputs (priors) to its targets by approximate\n"
-    "Bayesian computation, sequential Monte Carlo (docs/calibration.md). Writes\n"
-    "posterior.csv, generations.csv, calibration.json and scenario.calibrated.yaml\n"
-    "into DIR (default: calibration); the state is checkpointed in DIR as it goes.\n"
-    "\n"
-    "  --particles N                particles (default 1000)\n"
-    "  --generations G              at most G generations, the first from the priors (5)\n"
-    "  --budget SIMS                at most SIMS simulations in all (none)\n"
-    "  --replicates-per-particle R  targets averaged over R replicates (1)\n"
-    "  --quantile Q                 next tolerance: the Q-quantile of the distances (0.5)\n"
-    "  --tolerance EPS              stop once the tolerance reaches EPS (none)\n"
-    "  --min-acceptance A           stop when a generation accepts less than A (0.01)\n"
-    "  --predictive P               posterior predictive simulations (200; 0 none)\n"
-    "  --threads T, --seed S, --set key.path=value, --quiet\n"
-    "  --resume DIR                 continue the calibration checkpointed in DIR\n"
-    "\n"
-    "example: carcer calibrate scenarios/cambodia-2017.yaml -o cal --particles 500\n";
+#include "options.h"
 
 static int bad(const char *what, const char *arg)
 {
-    fprintf(stderr, "carcer: calibrate: %s, got '%s'\n", what, arg);
-    fputs(help, stderr);
-    return 2;
+    return carcer_cmd_usage(carcer_cmd_find("calibrate"), "%s, got '%s'", what, arg);
 }
 
 typedef struct shown {
@@ -80,100 +56,85 @@ static void progress(void *ctx, const carcer_calibrate_progress *p)
 
 int carcer_cmd_calibrate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"particles", required_argument, NULL, 'n'},
-        {"generations", required_argument, NULL, 'g'},
-        {"budget", required_argument, NULL, 'b'},
-        {"replicates-per-particle", required_argument, NULL, 'R'},
-        {"quantile", required_argument, NULL, 'Q'},
-        {"tolerance", required_argument, NULL, 'e'},
-        {"min-acceptance", required_argument, NULL, 'a'},
-        {"predictive", required_argument, NULL, 'p'},
-        {"threads", required_argument, NULL, 't'},
-        {"seed", required_argument, NULL, 's'},
-        {"set", required_argument, NULL, 'S'},
-        {"resume", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     carcer_calibrate_options o = carcer_calibrate_options_default();
     const char *dir = NULL, *resume = NULL, *scenario = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     int nsets = 0, quiet = 0;
     if (!sets)
         return 1;
-    optind = 1;
-    opterr = 0;
+    const carcer_cmd_spec *spec = carcer_cmd_find("calibrate");
+    carcer_cmd_parser parser;
+    carcer_cmd_begin(&parser, spec, argc, argv);
+    const char *optarg_;
     int ch, status = 0;
     long v;
     double x;
-    while (status == 0 && (ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while (status == 0 && (ch = carcer_cmd_next(&parser, &optarg_)) != -1) {
         switch (ch) {
         case 'o':
-            dir = optarg;
+            dir = optarg_;
             break;
         case 'n':
-            status = carcer_cmd_long(optarg, 2, 1000000, &v) ? bad("--particles expects 2 to 1000000", optarg)
+            status = carcer_cmd_long(optarg_, 2, 1000000, &v) ? bad("--particles expects 2 to 1000000", optarg_)
                                                      : (o.particles = (int)v, 0);
             break;
         case 'g':
-            status = carcer_cmd_long(optarg, 1, 1000, &v) ? bad("--generations expects 1 to 1000", optarg)
+            status = carcer_cmd_long(optarg_, 1, 1000, &v) ? bad("--generations expects 1 to 1000", optarg_)
                                                   : (o.generations = (int)v, 0);
             break;
         case 'b':
-            status = carcer_cmd_long(optarg, 1, 1000000000000L, &v)
-                         ? bad("--budget expects a number of simulations >= 1", optarg)
+            status = carcer_cmd_long(optarg_, 1, 1000000000000L, &v)
+                         ? bad("--budget expects a number of simulations >= 1", optarg_)
                          : (o.budget = v, 0);
             break;
         case 'R':
-            status = carcer_cmd_long(optarg, 1, 10000, &v)
-                         ? bad("--replicates-per-particle expects 1 to 10000", optarg)
+            status = carcer_cmd_long(optarg_, 1, 10000, &v)
+                         ? bad("--replicates-per-particle expects 1 to 10000", optarg_)
                          : (o.replicates_per_particle = (int)v, 0);
             break;
         case 'Q':
-            status = carcer_cmd_double(optarg, 0.01, 0.99, &x) ? bad("--quantile expects 0.01 to 0.99", optarg)
+            status = carcer_cmd_double(optarg_, 0.01, 0.99, &x) ? bad("--quantile expects 0.01 to 0.99", optarg_)
                                                        : (o.quantile = x, 0);
             break;
         case 'e':
-            status = carcer_cmd_double(optarg, 0, 1e300, &x) ? bad("--tolerance expects a number >= 0", optarg)
+            status = carcer_cmd_double(optarg_, 0, 1e300, &x) ? bad("--tolerance expects a number >= 0", optarg_)
                                                      : (o.tolerance = x, 0);
             break;
         case 'a':
-            status = carcer_cmd_double(optarg, 0, 1, &x) ? bad("--min-acceptance expects 0 to 1", optarg)
+            status = carcer_cmd_double(optarg_, 0, 1, &x) ? bad("--min-acceptance expects 0 to 1", optarg_)
                                                  : (o.min_acceptance = x, 0);
             break;
         case 'p':
-            status = carcer_cmd_long(optarg, 0, 100000, &v) ? bad("--predictive expects 0 to 100000", optarg)
+            status = carcer_cmd_long(optarg_, 0, 100000, &v) ? bad("--predictive expects 0 to 100000", optarg_)
                                                     : (o.predictive = (int)v, 0);
             break;
         case 't':
-            status = carcer_cmd_long(optarg, 1, 1024, &v) ? bad("--threads expects 1 to 1024", optarg)
+            status = carcer_cmd_long(optarg_, 1, 1024, &v) ? bad("--threads expects 1 to 1024", optarg_)
                                                   : (o.threads = (int)v, 0);
             break;
         case 's':
-            status = carcer_cmd_long(optarg, 0, 4294967295L, &v)
-                         ? bad("--seed expects 0 to 4294967295", optarg)
+            status = carcer_cmd_long(optarg_, 0, 4294967295L, &v)
+                         ? bad("--seed expects 0 to 4294967295", optarg_)
                          : (o.seed = v, 0);
             break;
         case 'S':
-            if (!strchr(optarg, '='))
-                status = bad("--set expects key.path=value", optarg);
+            if (!strchr(optarg_, '='))
+                status = bad("--set expects key.path=value", optarg_);
             else
-                sets[nsets++] = optarg;
+                sets[nsets++] = optarg_;
             break;
         case 'r':
-            resume = optarg;
+            resume = optarg_;
             break;
         case 'q':
             quiet = 1;
             break;
         case 'h':
-            fputs(help, stdout);
+            carcer_cmd_help(spec, stdout);
             free(sets);
             return 0;
         default:
-            status = bad("unknown or incomplete option", argv[optind - 1]);
+            status = 2; /* carcer_cmd_next said why */
         }
     }
     if (status == 0 && optind < argc)

@@ -15,7 +15,6 @@
 #include <carcer/carcer.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,37 +22,11 @@
 #include <unistd.h>
 
 #include "cmd.h"
-
-static const char help[] =
-    "usage: carcer sensitivity [SCENARIO] -o DIR --method morris|sobol|prcc [options]\n"
-    "       carcer sensitivity --resume DIR [options]\n"
-    "\n"
-    "Which of the scenario's uncertain inputs (priors) decide its outputs (the\n"
-    "embedded default when SCENARIO is omitted)\n"
-    "(docs/sensitivity.md). Writes sensitivity.csv, sensitivity.json and samples.csv\n"
-    "into DIR (default: sensitivity); the state is checkpointed in DIR as it goes.\n"
-    "\n"
-    "  --method M          morris (screening, default), sobol (first and total\n"
-    "                      indices) or prcc (partial rank correlation)\n"
-    "  --trajectories R    Morris trajectories (20): R (k + 1) simulations\n"
-    "  --samples N         Sobol base samples, N (k + 2) simulations; PRCC rows (256)\n"
-    "  --bootstrap B       resamples of the 90% intervals (500)\n"
-    "  --output KEY        a summary.json key, or COLUMN:FACILITY (a timeseries.csv\n"
-    "                      column of a facility or ALL); repeat for more (default:\n"
-    "                      peak occupancy of the largest prison, person-years,\n"
-    "                      infections, disease deaths, cost)\n"
-    "  --over-time WHEN    read columns monthly or at DATE,DATE,... (default: the last day)\n"
-    "  --threads T, --seed S, --set key.path=value, --quiet\n"
-    "  --resume DIR        continue the analysis checkpointed in DIR\n"
-    "\n"
-    "example: carcer sensitivity scenarios/cambodia-2017.yaml -o sens --method morris \\\n"
-    "           --trajectories 20 --output population:ALL --over-time monthly\n";
+#include "options.h"
 
 static int bad(const char *what, const char *arg)
 {
-    fprintf(stderr, "carcer: sensitivity: %s, got '%s'\n", what, arg);
-    fputs(help, stderr);
-    return 2;
+    return carcer_cmd_usage(carcer_cmd_find("sensitivity"), "%s, got '%s'", what, arg);
 }
 
 typedef struct shown {
@@ -70,21 +43,6 @@ static void progress(void *ctx, long done, long total)
 
 int carcer_cmd_sensitivity(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"method", required_argument, NULL, 'm'},
-        {"trajectories", required_argument, NULL, 'R'},
-        {"samples", required_argument, NULL, 'N'},
-        {"bootstrap", required_argument, NULL, 'B'},
-        {"output", required_argument, NULL, 'O'},
-        {"over-time", required_argument, NULL, 'T'},
-        {"threads", required_argument, NULL, 't'},
-        {"seed", required_argument, NULL, 's'},
-        {"set", required_argument, NULL, 'S'},
-        {"resume", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     carcer_sensitivity_options o = carcer_sensitivity_options_default();
     const char *dir = NULL, *resume = NULL, *scenario = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
@@ -95,70 +53,72 @@ int carcer_cmd_sensitivity(int argc, char **argv)
         free(outs);
         return 1;
     }
-    optind = 1;
-    opterr = 0;
+    const carcer_cmd_spec *spec = carcer_cmd_find("sensitivity");
+    carcer_cmd_parser parser;
+    carcer_cmd_begin(&parser, spec, argc, argv);
+    const char *optarg_;
     int ch, status = 0;
     long v;
-    while (status == 0 && (ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while (status == 0 && (ch = carcer_cmd_next(&parser, &optarg_)) != -1) {
         switch (ch) {
         case 'o':
-            dir = optarg;
+            dir = optarg_;
             break;
         case 'm':
-            if (strcmp(optarg, "morris") && strcmp(optarg, "sobol") && strcmp(optarg, "prcc"))
-                status = bad("--method expects morris, sobol or prcc", optarg);
+            if (strcmp(optarg_, "morris") && strcmp(optarg_, "sobol") && strcmp(optarg_, "prcc"))
+                status = bad("--method expects morris, sobol or prcc", optarg_);
             else
-                o.method = optarg;
+                o.method = optarg_;
             break;
         case 'R':
-            status = carcer_cmd_long(optarg, 1, 1000000, &v) ? bad("--trajectories expects 1 to 1000000", optarg)
+            status = carcer_cmd_long(optarg_, 1, 1000000, &v) ? bad("--trajectories expects 1 to 1000000", optarg_)
                                                      : (o.trajectories = (int)v, 0);
             break;
         case 'N':
-            status = carcer_cmd_long(optarg, 1, 10000000, &v) ? bad("--samples expects 1 to 10000000", optarg)
+            status = carcer_cmd_long(optarg_, 1, 10000000, &v) ? bad("--samples expects 1 to 10000000", optarg_)
                                                       : (o.samples = (int)v, 0);
             break;
         case 'B':
-            status = carcer_cmd_long(optarg, 0, 100000, &v) ? bad("--bootstrap expects 0 to 100000", optarg)
+            status = carcer_cmd_long(optarg_, 0, 100000, &v) ? bad("--bootstrap expects 0 to 100000", optarg_)
                                                     : (o.bootstrap = (int)v, 0);
             break;
         case 'O':
-            if (!*optarg)
-                status = bad("--output expects a summary key or COLUMN:FACILITY", optarg);
+            if (!*optarg_)
+                status = bad("--output expects a summary key or COLUMN:FACILITY", optarg_);
             else
-                outs[nouts++] = optarg;
+                outs[nouts++] = optarg_;
             break;
         case 'T':
-            o.over_time = optarg;
+            o.over_time = optarg_;
             break;
         case 't':
-            status = carcer_cmd_long(optarg, 1, 1024, &v) ? bad("--threads expects 1 to 1024", optarg)
+            status = carcer_cmd_long(optarg_, 1, 1024, &v) ? bad("--threads expects 1 to 1024", optarg_)
                                                   : (o.threads = (int)v, 0);
             break;
         case 's':
-            status = carcer_cmd_long(optarg, 0, 4294967295L, &v)
-                         ? bad("--seed expects 0 to 4294967295", optarg)
+            status = carcer_cmd_long(optarg_, 0, 4294967295L, &v)
+                         ? bad("--seed expects 0 to 4294967295", optarg_)
                          : (o.seed = v, 0);
             break;
         case 'S':
-            if (!strchr(optarg, '='))
-                status = bad("--set expects key.path=value", optarg);
+            if (!strchr(optarg_, '='))
+                status = bad("--set expects key.path=value", optarg_);
             else
-                sets[nsets++] = optarg;
+                sets[nsets++] = optarg_;
             break;
         case 'r':
-            resume = optarg;
+            resume = optarg_;
             break;
         case 'q':
             quiet = 1;
             break;
         case 'h':
-            fputs(help, stdout);
+            carcer_cmd_help(spec, stdout);
             free(sets);
             free(outs);
             return 0;
         default:
-            status = bad("unknown or incomplete option", argv[optind - 1]);
+            status = 2; /* carcer_cmd_next said why */
         }
     }
     if (status == 0 && optind < argc)

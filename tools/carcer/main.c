@@ -1,18 +1,11 @@
 /* main.c - the carcer command-line tool: arguments in, library calls, exit
- * status out.
+ * status out. The commands and their options are the table of commands.c
+ * (`carcer help`, `carcer COMMAND --help`, `man carcer`); run, compare,
+ * check and report are here, the others in cmd_NAME.c.
  *
- *   carcer run [SCENARIO] [-o DIR] [--seed N] [--replicates K] [--threads T]
- *              [--set key.path=value ...] [--quiet]
- *   carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]
- *                  [--threads T] [--quiet]
- *   carcer check SCENARIO [--set ...]
- *   carcer report DIR [-o FILE.html]
- *   carcer schema
- *   carcer version
- *
- * Exit status: 0 success, 1 input or model error, 2 usage error,
- * 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (128 + the signal, as
- * shells report it).
+ * Exit status: 0 success, 1 input or model error (or a warning under
+ * --strict), 2 usage error, 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM
+ * (128 + the signal, as shells report it).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <carcer/carcer.h>
@@ -28,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "options.h"
 #include "keep_memory.h"
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
@@ -63,40 +57,10 @@ static void install_signals(void)
         sigaction(stop_signals[i], &sa, NULL);
 }
 
-static const char usage_text[] =
-    "usage: carcer run [SCENARIO] [-o DIR] [--seed N] [--replicates K] [--threads T]\n"
-    "                  [--max-memory BYTES|NNNM|NNG]\n"
-    "                  [--set key.path=value ...] [--quiet]\n"
-    "       carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]\n"
-    "                      [--threads T] [--max-memory BYTES|NNNM|NNG] [--quiet]\n"
-    "       carcer check SCENARIO [--set key.path=value ...] [--max-memory BYTES|NNNM|NNG]\n"
-    "       carcer calibrate SCENARIO [-o DIR] [--particles N] [--generations G] [--budget SIMS]\n"
-    "                        [--replicates-per-particle R] [--threads T] [--seed S] [--quiet]\n"
-    "       carcer calibrate --resume DIR\n"
-    "       carcer sensitivity SCENARIO -o DIR --method morris|sobol|prcc [--output KEY ...]\n"
-    "       carcer report DIR [-o FILE.html]\n"
-    "       carcer schema\n"
-    "       carcer version\n"
-    "\n"
-    "run     simulate SCENARIO (the embedded Cambodia 2017-2021 default when omitted)\n"
-    "        and write timeseries.csv, summary.json, scenario.resolved.yaml and run.json\n"
-    "        as the folder DIR (default: out), replaced whole when the run is done\n"
-    "compare run every scenario with the same seed and replicates (common random\n"
-    "        numbers) and write compare.csv and compare.json into DIR (default: out)\n"
-    "check   validate SCENARIO and print it with every default filled in\n"
-    "calibrate  fit SCENARIO's priors to its targets (ABC-SMC) and write the posterior\n"
-    "        into DIR (default: calibration); `carcer calibrate --help` for the options\n"
-    "report  one self-contained HTML page from the results of `run` or `compare`\n"
-    "        in DIR (default: DIR/report.html)\n"
-    "schema  print the scenario reference (Markdown)\n";
-
-static int usage_error(const char *fmt, const char *arg)
+/* A usage error of the command whose table is spec: exit status 2. */
+static int usage_error(const carcer_cmd_spec *spec, const char *fmt, const char *arg)
 {
-    fputs("carcer: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n", stderr);
-    fputs(usage_text, stderr);
-    return EXIT_USAGE;
+    return carcer_cmd_usage(spec, fmt, arg);
 }
 
 static void print_diag(carcer_diag *diag)
@@ -125,7 +89,7 @@ typedef struct cli {
     long long seed, replicates, threads;
     const char **sets;
     int nsets;
-    int quiet;
+    int quiet, verbose, strict;
     double max_memory; /* bytes; 0 = what the machine has available */
 } cli;
 
@@ -198,66 +162,70 @@ static int memory_check_set(carcer_scenario *const *sc, int n, const cli *c,
     return 0;
 }
 
-/* Options shared by the commands; positional arguments collected. */
-static int parse_options(int argc, char **argv, cli *c, const char **pos, int *npos, int maxpos)
+/* The options of a command by its table (commands.c); positional
+ * arguments collected. Returns 0, -1 when --help was shown, or the exit
+ * status of a usage error. */
+static int parse_options(const char *name, int argc, char **argv, cli *c, const char **pos,
+                         int *npos, int maxpos)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},   {"seed", required_argument, NULL, 's'},
-        {"replicates", required_argument, NULL, 'r'},
-        {"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
-        {"quiet", no_argument, NULL, 'q'},       {"help", no_argument, NULL, 'h'},
-        {"max-memory", required_argument, NULL, 'M'},
-        {NULL, 0, NULL, 0}};
+    const carcer_cmd_spec *spec = carcer_cmd_find(name);
     c->seed = -1;
     c->sets = calloc((size_t)argc, sizeof *c->sets);
     if (!c->sets)
         return EXIT_INPUT;
-    optind = 1;
-    opterr = 0;
+    carcer_cmd_parser p;
+    carcer_cmd_begin(&p, spec, argc, argv);
     int ch;
-    while ((ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    const char *arg;
+    while ((ch = carcer_cmd_next(&p, &arg)) != -1) {
         switch (ch) {
         case 'o':
-            c->out = optarg;
+            c->out = arg;
             break;
         case 's':
-            if (parse_int(optarg, 0, 4294967295LL, &c->seed))
-                return usage_error("--seed expects an integer from 0 to 4294967295, got '%s'",
-                                   optarg);
+            if (parse_int(arg, 0, 4294967295LL, &c->seed))
+                return usage_error(spec, "--seed expects an integer from 0 to 4294967295, got '%s'",
+                                   arg);
             break;
         case 'r':
-            if (parse_int(optarg, 1, 100000, &c->replicates))
-                return usage_error("--replicates expects an integer from 1 to 100000, got '%s'",
-                                   optarg);
+            if (parse_int(arg, 1, 100000, &c->replicates))
+                return usage_error(spec, "--replicates expects an integer from 1 to 100000, got '%s'",
+                                   arg);
             break;
         case 't':
-            if (parse_int(optarg, 1, 1024, &c->threads))
-                return usage_error("--threads expects an integer from 1 to 1024, got '%s'",
-                                   optarg);
+            if (parse_int(arg, 1, 1024, &c->threads))
+                return usage_error(spec, "--threads expects an integer from 1 to 1024, got '%s'",
+                                   arg);
             break;
         case 'S':
-            if (!strchr(optarg, '='))
-                return usage_error("--set expects key.path=value, got '%s'", optarg);
-            c->sets[c->nsets++] = optarg;
+            if (!strchr(arg, '='))
+                return usage_error(spec, "--set expects key.path=value, got '%s'", arg);
+            c->sets[c->nsets++] = arg;
             break;
         case 'q':
             c->quiet = 1;
             break;
+        case 'v':
+            c->verbose = 1;
+            break;
+        case 'W':
+            c->strict = 1;
+            break;
         case 'M':
-            if (parse_bytes(optarg, &c->max_memory))
-                return usage_error("--max-memory expects BYTES, NNNM or NNG, got '%s'", optarg);
+            if (parse_bytes(arg, &c->max_memory))
+                return usage_error(spec, "--max-memory expects BYTES, NNNM or NNG, got '%s'", arg);
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            carcer_cmd_help(spec, stdout);
             return -1;
         default:
-            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+            return EXIT_USAGE; /* carcer_cmd_next said why */
         }
     }
     /* GNU getopt moves the positional arguments after the options */
     while (optind < argc) {
         if (*npos >= maxpos)
-            return usage_error("unexpected argument '%s'", argv[optind]);
+            return usage_error(spec, "unexpected argument '%s'", argv[optind]);
         pos[(*npos)++] = argv[optind++];
     }
     return 0;
@@ -441,7 +409,7 @@ static int cmd_run(int argc, char **argv)
     cli c = {0};
     const char *pos[1];
     int npos = 0;
-    int rc = parse_options(argc, argv, &c, pos, &npos, 1);
+    int rc = parse_options("run", argc, argv, &c, pos, &npos, 1);
     if (rc) {
         free(c.sets);
         return rc < 0 ? 0 : rc; /* -1: --help was shown */
@@ -494,7 +462,7 @@ static int cmd_compare(int argc, char **argv)
     if (!pos)
         return EXIT_INPUT;
     int npos = 0;
-    int rc = parse_options(argc, argv, &c, pos, &npos, argc);
+    int rc = parse_options("compare", argc, argv, &c, pos, &npos, argc);
     if (rc) {
         free(pos);
         free(c.sets);
@@ -503,7 +471,8 @@ static int cmd_compare(int argc, char **argv)
     if (npos < 2) {
         free(pos);
         free(c.sets);
-        return usage_error("compare needs a baseline and at least one alternative%s", "");
+        return usage_error(carcer_cmd_find("compare"),
+                           "compare needs a baseline and at least one alternative%s", "");
     }
     const char *dir = c.out ? c.out : "out";
     carcer_diag *diag = carcer_diag_new();
@@ -562,14 +531,14 @@ static int cmd_check(int argc, char **argv)
     cli c = {0};
     const char *pos[1];
     int npos = 0;
-    int rc = parse_options(argc, argv, &c, pos, &npos, 1);
+    int rc = parse_options("check", argc, argv, &c, pos, &npos, 1);
     if (rc) {
         free(c.sets);
         return rc < 0 ? 0 : rc; /* -1: --help was shown */
     }
     if (npos != 1) {
         free(c.sets);
-        return usage_error("check needs a scenario file%s", "");
+        return usage_error(carcer_cmd_find("check"), "check needs a scenario file%s", "");
     }
     carcer_diag *diag = carcer_diag_new();
     carcer_scenario *sc = NULL;
@@ -583,9 +552,10 @@ static int cmd_check(int argc, char **argv)
         opt.replicates = (int)c.replicates;
         opt.threads = (int)c.threads;
         opt.keep_timeseries = 0;
-        status = memory_check_set(&sc, 1, &c, &opt, 1);
+        status = memory_check_set(&sc, 1, &c, &opt, c.verbose);
     }
-    if (status == 0 && sc) {
+    /* quiet when all is well, unless asked */
+    if (status == 0 && sc && c.verbose) {
         char *text = carcer_scenario_resolved(sc);
         if (text)
             fputs(text, stdout);
@@ -605,12 +575,13 @@ static int cmd_report(int argc, char **argv)
     cli c = {0};
     const char *pos[1];
     int npos = 0;
-    int rc = parse_options(argc, argv, &c, pos, &npos, 1);
+    int rc = parse_options("report", argc, argv, &c, pos, &npos, 1);
     free(c.sets);
     if (rc)
         return rc < 0 ? 0 : rc; /* -1: --help was shown */
     if (npos != 1)
-        return usage_error("report needs the output folder of a run or a comparison%s", "");
+        return usage_error(carcer_cmd_find("report"),
+                           "report needs the output folder of a run or a comparison%s", "");
     size_t n = strlen(pos[0]) + 16;
     char *def = malloc(n);
     if (!def)
@@ -633,7 +604,7 @@ static int cmd_report(int argc, char **argv)
 static int command(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("no command given%s", "");
+        return usage_error(NULL, "no command given%s", "");
     const char *cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
@@ -647,25 +618,13 @@ static int command(int argc, char **argv)
         return carcer_cmd_calibrate(argc - 1, argv + 1);
     if (strcmp(cmd, "sensitivity") == 0)
         return carcer_cmd_sensitivity(argc - 1, argv + 1);
-    if (strcmp(cmd, "schema") == 0) {
-        if (argc > 2)
-            return usage_error("schema takes no argument, got '%s'", argv[2]);
-        char *md = carcer_schema_markdown();
-        if (!md)
-            return EXIT_INPUT;
-        fputs(md, stdout);
-        free(md);
-        return 0;
-    }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("carcer %s\n", carcer_version());
-        return 0;
-    }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
-    return usage_error("unknown command '%s'", cmd);
+    if (strcmp(cmd, "schema") == 0)
+        return carcer_cmd_schema(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
+        return carcer_cmd_version(argc - 1, argv + 1);
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return carcer_cmd_helpcmd(argc - 1, argv + 1);
+    return usage_error(NULL, "unknown command '%s'", cmd);
 }
 
 int main(int argc, char **argv)

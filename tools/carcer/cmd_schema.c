@@ -1,0 +1,34 @@
+/* cmd_schema.c - `carcer schema`: the scenario reference (Markdown) made
+ * from the schema table. */
+#include <carcer/carcer.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "options.h"
+
+int carcer_cmd_schema(int argc, char **argv)
+{
+    const carcer_cmd_spec *spec = carcer_cmd_find("schema");
+    carcer_cmd_parser p;
+    carcer_cmd_begin(&p, spec, argc, argv);
+    int ch;
+    const char *arg;
+    while ((ch = carcer_cmd_next(&p, &arg)) != -1) {
+        if (ch != 'h')
+            return 2;
+        carcer_cmd_help(spec, stdout);
+        return 0;
+    }
+    if (optind < argc)
+        return carcer_cmd_usage(spec, "takes no argument, got '%s'", argv[optind]);
+    char *text = carcer_schema_markdown();
+    if (!text) {
+        fputs("carcer: out of memory\n", stderr);
+        return 1;
+    }
+    fputs(text, stdout);
+    free(text);
+    return 0;
+}
