@@ -74,6 +74,13 @@ void carcer_diag_free(carcer_diag *d)
 
 int carcer_diag_count(const carcer_diag *d) { return d ? d->d.kept : 0; }
 
+int carcer_diag_is_warning(const carcer_diag *d, int i)
+{
+    return d && i >= 0 && i < d->d.kept ? d->d.entry[i].warning : 0;
+}
+
+int carcer_diag_warnings(const carcer_diag *d) { return d ? d->d.warnings : 0; }
+
 const char *carcer_diag_message(carcer_diag *d, int i)
 {
     if (!d || i < 0 || i >= d->d.kept)

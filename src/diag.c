@@ -23,24 +23,45 @@ void cc_diag_clear(cc_diag *d)
     cc_diag_init(d);
 }
 
-void cc_diag_add(cc_diag *d, const char *file, int line, int col, const char *path,
-                 const char *hint, const char *fmt, ...)
+static void add(cc_diag *d, int warning, const char *file, int line, int col, const char *path,
+                const char *hint, const char *fmt, va_list ap)
 {
-    if (!d)
-        return;
-    d->count++;
+    if (warning)
+        d->warnings++;
+    else
+        d->count++;
     if (d->kept >= CC_DIAG_MAX)
         return;
     cc_diag_entry *e = &d->entry[d->kept++];
-    va_list ap;
-    va_start(ap, fmt);
     e->message = cc_vasprintf(fmt, ap);
-    va_end(ap);
     e->file = cc_strdup(file ? file : "");
     e->path = path ? cc_strdup(path) : NULL;
     e->hint = hint ? cc_strdup(hint) : NULL;
     e->line = line;
     e->col = col;
+    e->warning = warning;
+}
+
+void cc_diag_add(cc_diag *d, const char *file, int line, int col, const char *path,
+                 const char *hint, const char *fmt, ...)
+{
+    if (!d)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    add(d, 0, file, line, col, path, hint, fmt, ap);
+    va_end(ap);
+}
+
+void cc_diag_warn(cc_diag *d, const char *file, int line, int col, const char *path,
+                  const char *hint, const char *fmt, ...)
+{
+    if (!d)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    add(d, 1, file, line, col, path, hint, fmt, ap);
+    va_end(ap);
 }
 
 char *cc_diag_format(const cc_diag *d, int i)
@@ -49,7 +70,8 @@ char *cc_diag_format(const cc_diag *d, int i)
     char pos[64] = "";
     if (e->line > 0)
         snprintf(pos, sizeof pos, ":%d:%d", e->line, e->col);
-    return cc_asprintf("%s%s: %s%s%s%s%s%s", e->file, pos, e->path ? e->path : "",
+    return cc_asprintf("%s%s: %s%s%s%s%s%s%s", e->file, pos, e->warning ? "warning: " : "",
+                       e->path ? e->path : "",
                        e->path ? ": " : "", e->message, e->hint ? " (" : "",
                        e->hint ? e->hint : "", e->hint ? ")" : "");
 }

@@ -594,7 +594,7 @@ static void include_markdown(cc_buf *out, const char *path)
         "An included file may include another (at most %d files deep); a cycle is an error "
         "that shows the chain (`a.yaml:1:10: include: include cycle a.yaml -> b.yaml -> "
         "a.yaml`). Every error names the file where the bad value is written, with its "
-        "line and column. `carcer check` prints the merged scenario; it includes nothing.\n\n"
+        "line and column. `carcer check --verbose` prints the merged scenario; it includes nothing.\n\n"
         "Which files can be included: FILE is a path relative to the folder of the file "
         "that includes it (`..` allowed); absolute paths are refused, and the real path "
         "(symbolic links resolved) must lie inside the folder of the top-level scenario "

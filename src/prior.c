@@ -385,6 +385,8 @@ const char *cc_inputs_path_of(const cc_inputs *in, int i)
     return in && i >= 0 && i < in->n ? in->v[i].path : NULL;
 }
 
+const cc_input *cc_inputs_at(const cc_inputs *in, int i) { return &in->v[i]; }
+
 const cc_input *cc_inputs_get(const cc_scenario *s, int i)
 {
     return i >= 0 && i < cc_inputs_count(s) ? &s->inputs->v[i] : NULL;

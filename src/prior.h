@@ -105,6 +105,8 @@ const cc_input *cc_inputs_get(const cc_scenario *s, int i);
 /* The same of a list of inputs (NULL: none): during a load, the inputs
  * recorded so far are *cc_yctx_inputs(ctx). */
 int cc_inputs_count_of(const cc_inputs *in);
+/* Input i of in, i in [0, cc_inputs_count_of(in)). */
+const cc_input *cc_inputs_at(const cc_inputs *in, int i);
 const char *cc_inputs_path_of(const cc_inputs *in, int i);
 /* Index of the input at key path `path`, or -1. */
 int cc_inputs_find(const cc_scenario *s, const char *path);

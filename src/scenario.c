@@ -23,6 +23,7 @@
 #include "memest.h"
 #include "readfile.h"
 #include "schema.h"
+#include "warnings.h"
 
 #ifndef CARCER_VERSION
 #define CARCER_VERSION "unknown"
@@ -549,6 +550,9 @@ int cc_scenario_load_text(const char *text, size_t len, const char *name,
     for (int i = 0; i < nsets; i++)
         apply_set(ctx, diag, work, texts->sets[i], i + 1);
     parse_tree(ctx, work, s);
+    /* warnings once, on the first load (not on the loads of replicates) */
+    if (diag->count == before)
+        cc_warnings_check(ctx, fy_document_root(work), s);
     /* uncertain inputs: the document and the context are kept for the
      * loads of replicates' scenarios (prior.c) */
     if (diag->count == before && cc_inputs_keep(s, ctx, doc, work, scratch, incl, texts) == 1)

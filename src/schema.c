@@ -562,6 +562,11 @@ static const cc_schema_row top_rows[] = {
     {.key = "name", .type = CC_T_STRING, .offset = offsetof(cc_scenario, name),
      .size = sizeof(((cc_scenario *)0)->name), .flags = CC_F_REQUIRED,
      .doc = "title of the scenario (shown in reports)"},
+    {.key = "country", .type = CC_T_STRING, .offset = offsetof(cc_scenario, country),
+     .size = sizeof(((cc_scenario *)0)->country), .def = "Cambodia",
+     .doc = "the country the scenario describes; for another than Cambodia, carcer warns "
+            "about every default from Cambodian law or data that the scenario does not give",
+     .source = "the defaults' country"},
     {.key = "start", .type = CC_T_DATE, .offset = offsetof(cc_scenario, start_date),
      .flags = CC_F_REQUIRED, .doc = "first simulated day (YYYY-MM-DD)"},
     {.key = "days", .type = CC_T_INT, .offset = offsetof(cc_scenario, days), .min = 1,
@@ -776,7 +781,7 @@ char *cc_schema_markdown(void)
         "<!-- generated from the schema table in src/schema.c by cc_schema_markdown(); "
         "do not edit: run `CARCER_REGEN_DOCS=1 tests/test_scenario` -->\n\n"
         "A scenario is one YAML file. Keys not listed here are errors (with the nearest known "
-        "key suggested). `carcer check FILE` prints the scenario with every default filled in. "
+        "key suggested). `carcer check FILE` reports its errors and warnings (nothing when it is fine); `carcer check --verbose FILE` prints the scenario with every default filled in. "
         "Any scalar can be overridden on the command line with `--set key.path=value`; list "
         "entries are named by index (`facilities.0.capacity`) or by name "
         "(`facilities.CC1.capacity`). A `--set` value is read as one plain YAML value, "

@@ -131,6 +131,10 @@ void cc_schema_each_key(void (*fn)(const char *path, void *arg), void *arg);
  * the current key path. `hint` may be NULL. Counts as a failed load. */
 void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const char *fmt, ...)
     CC_PRINTF(4, 5);
+/* Record a warning the same way: the scenario loads, but probably does not
+ * say what its author meant (warnings.c). */
+void cc_yaml_warn(cc_yctx *ctx, struct fy_node *at, const char *hint, const char *fmt, ...)
+    CC_PRINTF(4, 5);
 /* Push a key (".key") or an index ("[i]") on the key path; pop it. */
 void cc_yaml_push_key(cc_yctx *ctx, const char *key);
 void cc_yaml_push_index(cc_yctx *ctx, int i);

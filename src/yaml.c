@@ -297,15 +297,20 @@ static const set_node *set_of(const cc_yctx *c, struct fy_node *at)
     return NULL;
 }
 
-void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const char *fmt, ...)
+/* A message at node `at` (NULL: the current block's position) with the
+ * current key path: an error, or a warning when `warning`. */
+static void record(cc_yctx *ctx, int warning, struct fy_node *at, const char *hint,
+                   const char *fmt, va_list ap)
 {
-    ctx->errors++;
     int line = 0, col = 0;
     /* the sink keeps CC_DIAG_MAX entries: past that only the count matters, and
      * skipping the position keeps a file of many errors linear (each scratch
      * report is read back by iterating over all earlier ones) */
     if (ctx->diag && ctx->diag->kept >= CC_DIAG_MAX) {
-        ctx->diag->count++;
+        if (warning)
+            ctx->diag->warnings++;
+        else
+            ctx->diag->count++;
         return;
     }
     const char *file = ctx->file;
@@ -329,13 +334,30 @@ void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const cha
     } else {
         node_position(ctx, at, &line, &col);
     }
+    char *msg = cc_vasprintf(fmt, ap);
+    const char *path = ctx->pathlen ? ctx->path : NULL;
+    if (warning)
+        cc_diag_warn(ctx->diag, file, line, col, path, hint, "%s", msg ? msg : "(out of memory)");
+    else
+        cc_diag_add(ctx->diag, file, line, col, path, hint, "%s", msg ? msg : "(out of memory)");
+    free(msg);
+}
+
+void cc_yaml_error(cc_yctx *ctx, struct fy_node *at, const char *hint, const char *fmt, ...)
+{
+    ctx->errors++;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = cc_vasprintf(fmt, ap);
+    record(ctx, 0, at, hint, fmt, ap);
     va_end(ap);
-    cc_diag_add(ctx->diag, file, line, col, ctx->pathlen ? ctx->path : NULL, hint, "%s",
-                msg ? msg : "(out of memory)");
-    free(msg);
+}
+
+void cc_yaml_warn(cc_yctx *ctx, struct fy_node *at, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(ctx, 1, at, hint, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- node inspection --------------------------------------------------- */

@@ -69,11 +69,18 @@ typedef struct carcer_diag carcer_diag;
 
 CARCER_API carcer_diag *carcer_diag_new(void);
 CARCER_API void carcer_diag_free(carcer_diag *d);
-/* Number of messages kept (all errors of a file, up to a cap). */
+/* Number of messages kept (all errors and warnings of a file, up to a cap). */
 CARCER_API int carcer_diag_count(const carcer_diag *d);
-/* Message i as "file:line:col: key.path: expected ..., got ... (hint)".
- * Valid until the diag is freed or reused. */
+/* Message i as "file:line:col: key.path: expected ..., got ... (hint)", a
+ * warning as "file:line:col: warning: key.path: ...". Valid until the diag
+ * is freed or reused. */
 CARCER_API const char *carcer_diag_message(carcer_diag *d, int i);
+/* 1 when message i is a warning: the scenario loaded and runs, but probably
+ * not as its author meant (a policy dated after the end, a prison nothing
+ * reaches, a Cambodian default in another country's scenario...). */
+CARCER_API int carcer_diag_is_warning(const carcer_diag *d, int i);
+/* Warnings recorded (kept or not). */
+CARCER_API int carcer_diag_warnings(const carcer_diag *d);
 CARCER_API void carcer_diag_clear(carcer_diag *d);
 
 /* ---- scenarios ---------------------------------------------------------- */

@@ -16,6 +16,11 @@ volatile sig_atomic_t *carcer_cmd_catch_stop(void);
 int carcer_cmd_long(const char *s, long lo, long hi, long *out);
 int carcer_cmd_double(const char *s, double lo, double hi, double *out);
 
+/* Print the warnings of a scenario just loaded (diag holds no error) and
+ * clear diag; 1 when there is any and `strict` (--strict: a warning is an
+ * error), else 0 (cmd_common.c). */
+int carcer_cmd_warnings(carcer_diag *diag, int strict);
+
 /* carcer calibrate ... (cmd_calibrate.c): argv[0] is "calibrate". */
 int carcer_cmd_calibrate(int argc, char **argv);
 

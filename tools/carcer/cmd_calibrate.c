@@ -59,7 +59,7 @@ int carcer_cmd_calibrate(int argc, char **argv)
     carcer_calibrate_options o = carcer_calibrate_options_default();
     const char *dir = NULL, *resume = NULL, *scenario = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    int nsets = 0, quiet = 0;
+    int nsets = 0, quiet = 0, strict = 0;
     if (!sets)
         return 1;
     const carcer_cmd_spec *spec = carcer_cmd_find("calibrate");
@@ -129,6 +129,9 @@ int carcer_cmd_calibrate(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
+        case 'W':
+            strict = 1;
+            break;
         case 'h':
             carcer_cmd_help(spec, stdout);
             free(sets);
@@ -177,6 +180,8 @@ int carcer_cmd_calibrate(int argc, char **argv)
         status = 1;
         goto done;
     }
+    if ((status = carcer_cmd_warnings(diag, strict)) != 0)
+        goto done;
     volatile sig_atomic_t *stop_flag = carcer_cmd_catch_stop();
     o.stop = stop_flag;
     shown sh = {0, -1};

@@ -1,8 +1,9 @@
-/* cmd_common.c - what the commands in files of their own share: the stop
- * flag set by SIGINT, SIGTERM and SIGHUP, and whole numbers and reals read
- * from option values. */
+/* cmd_common.c - what the commands share: the stop flag set by SIGINT,
+ * SIGTERM and SIGHUP, whole numbers and reals read from option values, and
+ * the warnings of a scenario printed (errors under --strict). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,5 +45,18 @@ int carcer_cmd_double(const char *s, double lo, double hi, double *out)
     if (errno || end == s || *end || !(v >= lo && v <= hi))
         return -1;
     *out = v;
+    return 0;
+}
+
+int carcer_cmd_warnings(carcer_diag *diag, int strict)
+{
+    int n = carcer_diag_warnings(diag);
+    carcer_cmd_print_diag(diag);
+    carcer_diag_clear(diag);
+    if (n > 0 && strict) {
+        fprintf(stderr, "carcer: %d warning%s and --strict: stopped, nothing written\n", n,
+                n == 1 ? "" : "s");
+        return 1;
+    }
     return 0;
 }

@@ -47,7 +47,7 @@ int carcer_cmd_sensitivity(int argc, char **argv)
     const char *dir = NULL, *resume = NULL, *scenario = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     const char **outs = calloc((size_t)argc + 1, sizeof *outs);
-    int nsets = 0, nouts = 0, quiet = 0;
+    int nsets = 0, nouts = 0, quiet = 0, strict = 0;
     if (!sets || !outs) {
         free(sets);
         free(outs);
@@ -112,6 +112,9 @@ int carcer_cmd_sensitivity(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
+        case 'W':
+            strict = 1;
+            break;
         case 'h':
             carcer_cmd_help(spec, stdout);
             free(sets);
@@ -158,6 +161,8 @@ int carcer_cmd_sensitivity(int argc, char **argv)
         status = 1;
         goto done;
     }
+    if ((status = carcer_cmd_warnings(diag, strict)) != 0)
+        goto done;
     volatile sig_atomic_t *stop_flag = carcer_cmd_catch_stop();
     o.stop = stop_flag;
     shown sh = {0};

@@ -66,7 +66,8 @@ static int usage_error(const carcer_cmd_spec *spec, const char *fmt, const char 
 static void print_diag(carcer_diag *diag)
 {
     for (int i = 0; i < carcer_diag_count(diag); i++)
-        fprintf(stderr, "%s: error\n", carcer_diag_message(diag, i));
+        fprintf(stderr, carcer_diag_is_warning(diag, i) ? "%s\n" : "%s: error\n",
+                carcer_diag_message(diag, i));
 }
 
 void carcer_cmd_print_diag(carcer_diag *diag) { print_diag(diag); }
@@ -432,6 +433,8 @@ static int cmd_run(int argc, char **argv)
         status = EXIT_INPUT;
         goto done;
     }
+    if ((status = carcer_cmd_warnings(diag, c.strict)) != 0)
+        goto done;
     progress_state ps = {0, -1};
     carcer_run_options opt = run_options(&c, &ps);
     if ((status = open_output(dir, diag, &out)) != 0)
@@ -487,6 +490,8 @@ static int cmd_compare(int argc, char **argv)
         print_diag(diag);
         goto done;
     }
+    if ((status = carcer_cmd_warnings(diag, c.strict)) != 0)
+        goto done;
     progress_state ps = {0, -1};
     carcer_run_options opt = run_options(&c, &ps);
     if ((status = open_output(dir, diag, &out)) != 0)
@@ -546,7 +551,7 @@ static int cmd_check(int argc, char **argv)
     if (carcer_scenario_load(pos[0], c.sets, c.nsets, diag, &sc) != CARCER_OK) {
         print_diag(diag);
         status = EXIT_INPUT;
-    } else {
+    } else if ((status = carcer_cmd_warnings(diag, c.strict)) == 0) {
         /* as `run` would: the time series streamed to the output */
         carcer_run_options opt = carcer_run_options_default();
         opt.replicates = (int)c.replicates;
