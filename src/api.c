@@ -24,6 +24,8 @@
 #include "people.h"
 #include "policy.h"
 #include "schema.h"
+#include "schema_json.h"
+#include "template.h"
 #include "scenario.h"
 #include "sim.h"
 #include "targets.h"
@@ -152,6 +154,15 @@ char *carcer_scenario_resolved(const carcer_scenario *sc)
 }
 
 char *carcer_schema_markdown(void) { return cc_schema_markdown(); }
+
+char *carcer_schema_json(void) { return cc_schema_json(); }
+
+char *carcer_scenarios_list(void) { return cc_scenarios_list(); }
+
+char *carcer_scenario_template(const char *country, carcer_diag *diag)
+{
+    return cc_scenario_template(country, diag ? &diag->d : NULL);
+}
 
 int carcer_scenario_input_count(const carcer_scenario *sc)
 {

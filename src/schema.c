@@ -565,8 +565,7 @@ static const cc_schema_row top_rows[] = {
     {.key = "country", .type = CC_T_STRING, .offset = offsetof(cc_scenario, country),
      .size = sizeof(((cc_scenario *)0)->country), .def = "Cambodia",
      .doc = "the country the scenario describes; for another than Cambodia, carcer warns "
-            "about every default from Cambodian law or data that the scenario does not give",
-     .source = "the defaults' country"},
+            "about every default from Cambodian law or data that the scenario does not give"},
     {.key = "start", .type = CC_T_DATE, .offset = offsetof(cc_scenario, start_date),
      .flags = CC_F_REQUIRED, .doc = "first simulated day (YYYY-MM-DD)"},
     {.key = "days", .type = CC_T_INT, .offset = offsetof(cc_scenario, days), .min = 1,

@@ -36,7 +36,7 @@ police: {days: {default: {dist: fixed, value: 2}}}
 pretrial: {bail: 0, duration: {default: {dist: lognormal, median: 150, p90: 330}}, legal_limit_days: {misdemeanour: 180, felony: 540}, enforce_legal_limit: false}
 trial: {conviction: 0.9, sentence: {default: {dist: uniform, min: 6, max: 12, unit: months}}, appeal: 0.5, appeal_duration: {default: {dist: gamma, mean: 240, sd: 120}}}
 rehab: {duration: {dist: fixed, value: 180}, excess_deaths_per_1000_per_year: 5}
-initial: {status: {pretrial: 0.34, appeal: 0.37, sentenced: 0.29}, offense: {drug_use: 0.4, other: 0.6}}
+initial: {status: {pretrial: 0.34, appeal: 0.37, sentenced: 0.29}, offense: {drug_use: 0.4, other: 0.6}, female: 0.08}
 facilities:
   - {name: Police, type: police, sex: any, capacity: 100, cells: 10, population: 0}
   - {name: Men, type: prison, sex: male, capacity: 1000, cells: 20, population: 1500}

@@ -106,6 +106,18 @@ CARCER_API char *carcer_scenario_resolved(const carcer_scenario *sc);
 /* The scenario reference (every key, type, default, bounds, unit and
  * meaning) as Markdown, generated from the schema table (malloc'd). */
 CARCER_API char *carcer_schema_markdown(void);
+/* A JSON Schema (draft 2020-12) of a scenario file, from the same table
+ * (malloc'd; free() it), for editors and validators; NULL if out of memory. */
+CARCER_API char *carcer_schema_json(void);
+
+/* The shipped scenarios (embedded in the library), one line each: path and
+ * title (malloc'd; free() it); NULL if out of memory. */
+CARCER_API char *carcer_scenarios_list(void);
+/* A commented template of a scenario for `country` (malloc'd; free() it):
+ * every key with the value the model would use, each default taken from
+ * Cambodia marked REPLACE with its source; it loads as it is. NULL with
+ * the reason in diag. */
+CARCER_API char *carcer_scenario_template(const char *country, carcer_diag *diag);
 
 /* Uncertain inputs: numbers of the scenario written as a prior
  * (`{prior: beta, mean: 0.1, sd: 0.05}`, docs/uncertainty.md). Their count,

@@ -30,6 +30,7 @@ int carcer_cmd_sensitivity(int argc, char **argv);
 /* carcer schema ... (cmd_schema.c), carcer scenarios ... (cmd_scenarios.c),
  * carcer help ... and carcer version (cmd_help.c): argv[0] is the command. */
 int carcer_cmd_schema(int argc, char **argv);
+int carcer_cmd_scenarios(int argc, char **argv);
 int carcer_cmd_helpcmd(int argc, char **argv);
 int carcer_cmd_version(int argc, char **argv);
 

@@ -1,5 +1,6 @@
-/* cmd_schema.c - `carcer schema`: the scenario reference (Markdown) made
- * from the schema table. */
+/* cmd_schema.c - `carcer schema [--json]`: the scenario reference
+ * (Markdown) or the JSON Schema of scenarios, both made from the schema
+ * table. */
 #include <carcer/carcer.h>
 
 #include <stdio.h>
@@ -13,9 +14,13 @@ int carcer_cmd_schema(int argc, char **argv)
     const carcer_cmd_spec *spec = carcer_cmd_find("schema");
     carcer_cmd_parser p;
     carcer_cmd_begin(&p, spec, argc, argv);
-    int ch;
+    int ch, json = 0;
     const char *arg;
     while ((ch = carcer_cmd_next(&p, &arg)) != -1) {
+        if (ch == 'j') {
+            json = 1;
+            continue;
+        }
         if (ch != 'h')
             return 2;
         carcer_cmd_help(spec, stdout);
@@ -23,7 +28,7 @@ int carcer_cmd_schema(int argc, char **argv)
     }
     if (optind < argc)
         return carcer_cmd_usage(spec, "takes no argument, got '%s'", argv[optind]);
-    char *text = carcer_schema_markdown();
+    char *text = json ? carcer_schema_json() : carcer_schema_markdown();
     if (!text) {
         fputs("carcer: out of memory\n", stderr);
         return 1;

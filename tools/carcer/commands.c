@@ -187,19 +187,44 @@ static const carcer_cmd_spec sensitivity_spec = {
     sensitivity_options, sensitivity_examples};
 
 static const carcer_cmd_option schema_options[] = {
+    {"json", 'j', 0, NULL, "a JSON Schema (draft 2020-12) of a scenario file, for editors and validators"},
     OPT_HELP,
     OPT_END,
 };
 static const carcer_cmd_example schema_examples[] = {
     {"carcer schema > scenario-reference.md", "the reference of every key, with defaults and sources"},
+    {"carcer schema --json > carcer.schema.json",
+     "the JSON Schema; an editor with a YAML language server then checks scenarios as they are typed"},
     EX_END,
 };
 static const carcer_cmd_spec schema_spec = {
-    "schema", "schema",
-    "Print the scenario reference (Markdown).",
-    "It is made from the table the loader itself uses, so it lists exactly the keys it "
-    "accepts.",
+    "schema", "schema [--json]",
+    "Print the scenario reference (Markdown), or with --json a JSON Schema of scenarios.",
+    "Both are made from the table the loader itself uses, so they list exactly the keys it "
+    "accepts. A number may everywhere be given as a prior ({prior: uniform, min: 1, max: "
+    "2}), which the JSON Schema allows. The JSON Schema checks types, bounds and names; "
+    "what it cannot express (shares that sum to 1, facility names that exist, the "
+    "parameters each distribution needs) is left to carcer check.",
     schema_options, schema_examples};
+
+static const carcer_cmd_option scenarios_options[] = {
+    OPT_HELP,
+    OPT_END,
+};
+static const carcer_cmd_example scenarios_examples[] = {
+    {"carcer scenarios", "the shipped scenarios and what each one is"},
+    {"carcer scenarios new Kenya > kenya.yaml",
+     "a template for Kenya; then edit every line marked REPLACE and run carcer check kenya.yaml"},
+    EX_END,
+};
+static const carcer_cmd_spec scenarios_spec = {
+    "scenarios", "scenarios\nscenarios new COUNTRY",
+    "List the shipped scenarios, or print a template scenario for a new country.",
+    "The template spells out every default of the model, most of them Cambodian (its "
+    "law, its prisons, its campaign), each marked REPLACE with its source, so that none "
+    "applies to another country unnoticed. It sets country: COUNTRY, and it passes carcer "
+    "check as it is.",
+    scenarios_options, scenarios_examples};
 
 static const carcer_cmd_option help_options[] = {
     {"man", 'm', 0, NULL, "the man page carcer(1) in roff (what make install installs)"},
@@ -230,6 +255,6 @@ static const carcer_cmd_spec version_spec = {
 
 const carcer_cmd_spec *const carcer_cmd_specs[] = {
     &run_spec,       &compare_spec,   &check_spec,     &report_spec, &calibrate_spec,
-    &sensitivity_spec, &schema_spec, &help_spec,   &version_spec,
+    &sensitivity_spec, &schema_spec, &scenarios_spec, &help_spec,   &version_spec,
     NULL,
 };

@@ -625,6 +625,8 @@ static int command(int argc, char **argv)
         return carcer_cmd_sensitivity(argc - 1, argv + 1);
     if (strcmp(cmd, "schema") == 0)
         return carcer_cmd_schema(argc - 1, argv + 1);
+    if (strcmp(cmd, "scenarios") == 0)
+        return carcer_cmd_scenarios(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return carcer_cmd_version(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
