@@ -5,8 +5,9 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 OUT ?= out
 PREFIX ?= /usr/local
-# what the tests need beyond the build: man(1) to render the man page
-TEST_DEPS = man-db
+# what the tests need beyond the build: man(1) to render the man page,
+# python3-jsonschema and python3-yaml to check the JSON Schema of scenarios
+TEST_DEPS = man-db python3-jsonschema python3-yaml
 
 .PHONY: all deps test-deps build install run test test-plain test-asan bench docs coverage fuzz clean
 

@@ -1,6 +1,6 @@
 /* disease.c - infection in cells: transmission, progression, health measures
- * and outcomes (the interface is disease.h; the model is DESIGN.md,
- * "Disease"; the user documentation docs/disease.md).
+ * and outcomes (the interface is disease.h; the model and its user
+ * documentation are docs/disease.md).
  *
  * Agents. Every detainee (and accompanying child) the engine tells us about
  * and every staff member is an agent with a pathogen state, a

@@ -7,7 +7,7 @@
  * and the per-facility disease counts. A scenario without `disease:` creates
  * no cc_disease; every call below accepts NULL and then does nothing.
  *
- * Transmission (DESIGN.md, "Disease"), for a susceptible in cell c of
+ * Transmission (docs/disease.md), for a susceptible in cell c of
  * facility f:
  *   force = beta_cell * I_c / (C_c^(1-g) * N_c^g) + beta_facility * I_f / N_f
  *         + beta_staff * I_staff_f / N_f

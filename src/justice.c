@@ -1,4 +1,4 @@
-/* justice.c - the justice pipeline of DESIGN.md section 1, person by person.
+/* justice.c - the justice pipeline (docs/model.md), person by person.
  *
  * All per-person work happens at events: an arrest, the end of police
  * custody, a trial, the end of an appeal, a release, a discharge, a

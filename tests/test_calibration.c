@@ -1,7 +1,7 @@
 /* test_calibration.c - the default scenario, run as `carcer run` runs it
  * (its 20 replicates over its calibrated posterior: ten input sets drawn by
  * weight from scenarios/cambodia-2017.posterior.csv, two chance replicates
- * each), reproduces the calibration targets 2 to 11 of the facts file
+ * each), reproduces the calibration targets 2 to 11 of docs/sources.md §11
  * (docs/calibration.md) on average, within the tolerances the sources allow.
  *
  * Why 20 replicates are enough: the spread of each figure over the posterior

@@ -621,7 +621,7 @@ static void resolved_round_trip(void **state)
 
 /* scenarios/cambodia-tb.yaml: active TB among prisoners, averaged over
  * the prisoner-days of the run and over 4 replicates, lies in the 2-6% of
- * calibration target 12 (facts section 11: ~4% in CC1 screening against
+ * calibration target 12 (sources §11: ~4% in CC1 screening against
  * 0.7-0.8% outside). The replicates' sd is ~0.06 percentage points, so the
  * mean of 4 has a standard error of ~0.03 points: the band's edges are tens
  * of standard errors away from the ~2.8% the scenario gives, and a failure
