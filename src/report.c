@@ -1642,6 +1642,18 @@ carcer_status cc_report_page_write(const cc_buf *b, const char *path, carcer_dia
 {
     return page_write(b, path, diag);
 }
+struct fy_node *cc_report_lookup(struct fy_node *map, const char *key)
+{
+    return lookup(map, key);
+}
+double cc_report_value(struct fy_node *n, double *lo, double *hi)
+{
+    return node_value(n, lo, hi);
+}
+const char *cc_report_text(struct fy_node *n)
+{
+    return n && fy_node_is_scalar(n) ? fy_node_get_scalar0(n) : NULL;
+}
 double cc_report_axis_step(double span) { return axis_step(span); }
 void cc_report_svg_open(cc_buf *b, const char *title, double W, double H)
 {

@@ -5,6 +5,7 @@
 
 #include <carcer/carcer.h>
 
+#include "diag.h"
 #include "util.h"
 
 /* s as HTML text (escaped; control characters shown as U+FFFD). */
@@ -20,6 +21,15 @@ double cc_report_axis_step(double span);
 /* A titled figure holding an SVG canvas of W x H; svg_close ends both. */
 void cc_report_svg_open(cc_buf *b, const char *title, double W, double H);
 void cc_report_svg_close(cc_buf *b);
+/* The value of key `key` in mapping map (keys compared as text), or NULL. */
+struct fy_node;
+struct fy_node *cc_report_lookup(struct fy_node *map, const char *key);
+/* The number at node n, or the mean of a {mean, q05, q95, ...} object, with
+ * its 5% and 95% points in *lo and *hi (NaN when absent); NaN if none. */
+double cc_report_value(struct fy_node *n, double *lo, double *hi);
+/* The text of scalar node n, or NULL. */
+const char *cc_report_text(struct fy_node *n);
+
 /* Colour i of the shared palette. */
 const char *cc_report_colour(int i);
 
