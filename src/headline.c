@@ -161,8 +161,7 @@ static const char *const months[12] = {"January", "February", "March",     "Apri
                                        "May",     "June",     "July",      "August",
                                        "September", "October", "November", "December"};
 
-/* "2020-03-14" as "14 March 2020"; other text as it is */
-static void date_words(const char *iso, char *out, size_t size)
+void cc_headline_date(const char *iso, char *out, size_t size)
 {
     int y, m, d;
     char rest;
@@ -185,8 +184,8 @@ int cc_headlines(struct fy_node *root, const cc_headline_ctx *ctx, cc_buf *html,
     double lo, hi;
     writer w = {html, text, root, cc_report_value(cc_report_lookup(root, "replicates"), &lo, &hi) > 1};
     char start[64], end[64];
-    date_words(text_at(&w, "start"), start, sizeof start);
-    date_words(text_at(&w, "end"), end, sizeof end);
+    cc_headline_date(text_at(&w, "start"), start, sizeof start);
+    cc_headline_date(text_at(&w, "end"), end, sizeof end);
     struct fy_node *about = cc_report_lookup(root, "about");
     const char *currency = cc_report_text(cc_report_lookup(about, "currency"));
     int n = 0;
@@ -255,7 +254,7 @@ int cc_headlines(struct fy_node *root, const cc_headline_ctx *ctx, cc_buf *html,
             put(&w, "At its peak");
             if (ctx->peak_date) {
                 char d[64];
-                date_words(ctx->peak_date, d, sizeof d);
+                cc_headline_date(ctx->peak_date, d, sizeof d);
                 put(&w, " on ");
                 put(&w, d);
             }

@@ -29,4 +29,7 @@ typedef struct cc_headline_ctx {
  * Returns the number of sentences. */
 int cc_headlines(struct fy_node *root, const cc_headline_ctx *ctx, cc_buf *html, cc_buf *text);
 
+/* "2020-03-14" as "14 March 2020" (NULL: "?"; other text as it is). */
+void cc_headline_date(const char *iso, char *out, size_t size);
+
 #endif
