@@ -52,6 +52,7 @@ typedef struct comparison {
     int n; /* scenarios, the baseline included */
     const char **name;
     struct fy_node **metrics;
+    struct fy_node **about; /* each scenario's "about", or NULL (older files) */
     const char *replicates, *seed; /* as written */
     double nreplicates;
 } comparison;
@@ -63,6 +64,7 @@ static void comparison_free(comparison *c)
     free(c->text);
     free(c->name);
     free(c->metrics);
+    free(c->about);
 }
 
 /* Text of a file for a message: at most 40 bytes, control characters as
@@ -209,7 +211,8 @@ static int read_comparison(cc_yr *r, comparison *c)
     }
     c->name = calloc((size_t)n, sizeof *c->name);
     c->metrics = calloc((size_t)n, sizeof *c->metrics);
-    if (!c->name || !c->metrics)
+    c->about = calloc((size_t)n, sizeof *c->about);
+    if (!c->name || !c->metrics || !c->about)
         return -1;
     int baselines = 0, alt = 1;
     void *it = NULL;
@@ -280,6 +283,8 @@ static int read_comparison(cc_yr *r, comparison *c)
         if (slot >= 0) {
             c->name[slot] = name_text;
             c->metrics[slot] = metrics;
+            struct fy_node *about = lookup(sc, "about");
+            c->about[slot] = about && fy_node_is_mapping(about) ? about : NULL;
         }
     }
     if (baselines != 1)
@@ -387,6 +392,8 @@ static const figure headlines[] = {
     {"person_years.detained", NULL, "Person-years detained", 1},
     {"person_days_over_capacity", NULL, "Person-days above 100% occupancy", 1},
     {"infections.detainees", NULL, "Infections among detainees", 1},
+    {"deaths.disease", NULL, "Deaths in custody from disease", 1},
+    {"deaths.other", NULL, "Deaths in custody from other causes", 1},
     {"cost", NULL, "Total cost", 1},
 };
 
@@ -497,7 +504,7 @@ static void facility_row(void *ctx, const char *key, const char *mid, size_t len
  * metrics (which has a footnote). */
 static int figure_table(cc_buf *b, const comparison *c, int alt)
 {
-    cc_buf_printf(b, "<div class=\"wide\"><table class=\"cmp\"><thead><tr><th></th>"
+    cc_buf_printf(b, "<table class=\"cmp\"><thead><tr><th></th>"
                      "<th>baseline</th>%s</tr></thead><tbody>\n",
                   alt ? "<th>alternative</th><th>paired difference</th>" : "");
     int sums = 0;
@@ -527,7 +534,7 @@ static int figure_table(cc_buf *b, const comparison *c, int alt)
     }
     b->failed |= rows.failed;
     cc_buf_free(&rows);
-    cc_buf_printf(b, "</tbody></table></div>\n");
+    cc_buf_printf(b, "</tbody></table>\n");
     return sums;
 }
 
@@ -621,10 +628,32 @@ static void difference_chart(cc_buf *b, const comparison *c, const figure *f)
     free(d);
 }
 
+/* Tables take the page's width and wrap their labels, so that every column
+ * shows at 1,280 pixels and on A4 without a scrollbar. */
 static const char comparison_style[] =
-    ".iv{color:#666;font-size:.85em;white-space:nowrap}.wide{overflow-x:auto}"
-    "table.cmp td{vertical-align:top;white-space:nowrap}table.cmp tbody th{min-width:16em}"
-    "tr.sub th{font-weight:bold;padding-top:1em}@media print{.wide{overflow:visible}}";
+    "table.cmp,table.card{width:100%;table-layout:fixed}table.cmp th:first-child,"
+    "table.card th:first-child{width:34%}table.cmp td{vertical-align:top}"
+    "tr.sub th{font-weight:bold;padding-top:1em}"
+    "section.card{border:1px solid #ccc;border-left:4px solid #009E73;padding:.2em 1em .6em;"
+    "margin:1em 0;break-inside:avoid-page}section.card h3{margin-top:.6em}"
+    "ul.why{background:#fdf1ea;padding:.4em 1em .4em 2em}p.many{color:#333}";
+
+/* The card's reading of compare.json: the baseline's level or reform
+ * `alt`'s paired difference. */
+typedef struct card_ctx {
+    const comparison *c;
+    int alt;
+} card_ctx;
+
+static stat3 metric_of(const comparison *c, int i, const char *key, const char *part);
+
+static cc_stat3 card_get(const void *ctx, const char *key, int alt)
+{
+    const card_ctx *k = ctx;
+    stat3 s = alt ? metric_of(k->c, k->alt, key, "difference") : metric_of(k->c, 0, key, "level");
+    cc_stat3 r = {s.mean, s.lo, s.hi};
+    return r;
+}
 
 /* The page of a comparison: dir holds compare.json (at cpath) and no
  * summary.json. */
@@ -707,6 +736,19 @@ carcer_status cc_report_comparison(const char *dir, const char *cpath, const cha
                           "outcome varies: run more (<code>--replicates</code>).</p>\n");
 
     if (c.n > 1) {
+        const char *currency = cc_report_text(lookup(c.about[0], "currency"));
+        const char *pathogen =
+            cc_report_text(lookup(lookup(c.about[0], "pathogen"), "title"));
+        cc_buf_printf(&b, "<h2>The reforms</h2>\n<p>What each reform does, in words made from "
+                          "its policies, and what it changes against the baseline: the "
+                          "paired difference (reform minus baseline, replicate by replicate)%s "
+                          "and that difference as a share of the baseline.</p>\n",
+                      k > 1 ? " with its 90% interval" : "");
+        for (int i = 1; i < c.n; i++) {
+            card_ctx ctx = {&c, i};
+            cc_card card = {c.name[i], c.about[i], k, currency, pathogen, card_get, &ctx};
+            cc_compare_card(&b, &card);
+        }
         cc_buf_printf(&b, "<h2>What each alternative changes</h2>\n<p>Each bar is the mean "
                           "paired difference from the baseline; the black line is 0.%s</p>\n",
                       k > 1 ? " The whisker spans its 5&ndash;95% interval; a faded bar has an "

@@ -66,9 +66,9 @@ static void install_signals(void)
 static const char usage_text[] =
     "usage: carcer run [SCENARIO] [-o DIR] [--seed N] [--replicates K] [--threads T]\n"
     "                  [--max-memory BYTES|NNNM|NNG]\n"
-    "                  [--set key.path=value ...] [--quiet]\n"
+    "                  [--set key.path=value ...] [--quiet] [--no-report]\n"
     "       carcer compare BASELINE ALTERNATIVE... [-o DIR] [--replicates K] [--seed N]\n"
-    "                      [--threads T] [--max-memory BYTES|NNNM|NNG] [--quiet]\n"
+    "                      [--threads T] [--max-memory BYTES|NNNM|NNG] [--quiet] [--no-report]\n"
     "       carcer check SCENARIO [--set key.path=value ...] [--max-memory BYTES|NNNM|NNG]\n"
     "       carcer calibrate SCENARIO [-o DIR] [--particles N] [--generations G] [--budget SIMS]\n"
     "                        [--replicates-per-particle R] [--threads T] [--seed S] [--quiet]\n"
@@ -80,9 +80,11 @@ static const char usage_text[] =
     "\n"
     "run     simulate SCENARIO (the embedded Cambodia 2017-2021 default when omitted)\n"
     "        and write timeseries.csv, summary.json, scenario.resolved.yaml and run.json\n"
-    "        as the folder DIR (default: out), replaced whole when the run is done\n"
+    "        as the folder DIR (default: out), replaced whole when the run is done,\n"
+    "        then its report DIR/report.html (not with --no-report)\n"
     "compare run every scenario with the same seed and replicates (common random\n"
-    "        numbers) and write compare.csv and compare.json into DIR (default: out)\n"
+    "        numbers) and write compare.csv and compare.json into DIR (default: out),\n"
+    "        then its report DIR/report.html (not with --no-report)\n"
     "check   validate SCENARIO and print it with every default filled in\n"
     "calibrate  fit SCENARIO's priors to its targets (ABC-SMC) and write the posterior\n"
     "        into DIR (default: calibration); `carcer calibrate --help` for the options\n"
@@ -126,6 +128,7 @@ typedef struct cli {
     const char **sets;
     int nsets;
     int quiet;
+    int no_report; /* --no-report: run and compare write no report.html */
     double max_memory; /* bytes; 0 = what the machine has available */
 } cli;
 
@@ -207,6 +210,7 @@ static int parse_options(int argc, char **argv, cli *c, const char **pos, int *n
         {"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
         {"quiet", no_argument, NULL, 'q'},       {"help", no_argument, NULL, 'h'},
         {"max-memory", required_argument, NULL, 'M'},
+        {"no-report", no_argument, NULL, 'N'},
         {NULL, 0, NULL, 0}};
     c->seed = -1;
     c->sets = calloc((size_t)argc, sizeof *c->sets);
@@ -242,6 +246,9 @@ static int parse_options(int argc, char **argv, cli *c, const char **pos, int *n
             break;
         case 'q':
             c->quiet = 1;
+            break;
+        case 'N':
+            c->no_report = 1;
             break;
         case 'M':
             if (parse_bytes(optarg, &c->max_memory))
@@ -436,6 +443,23 @@ static int finish(carcer_status st, const char *dir, carcer_diag *diag, progress
     return 0;
 }
 
+/* After run or compare: the report of the folder, DIR/report.html (the
+ * results stay when it fails: they are written; the status says it). */
+static int write_report(const cli *c, const char *dir, carcer_diag *diag)
+{
+    if (c->no_report)
+        return 0;
+    if (carcer_report_write(dir, NULL, diag) != CARCER_OK) {
+        print_diag(diag);
+        fprintf(stderr, "carcer: the results are in %s, but its report could not be written\n",
+                dir);
+        return EXIT_INPUT;
+    }
+    if (!c->quiet)
+        printf("Report written to %s/report.html\n", dir);
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     cli c = {0};
@@ -478,6 +502,7 @@ static int cmd_run(int argc, char **argv)
     warn_unplaced(res);
     if (!c.quiet)
         print_table(res, dir);
+    status = write_report(&c, dir, diag);
 done:
     carcer_output_free(out); /* removes what was staged unless committed */
     carcer_results_free(res);
@@ -530,6 +555,8 @@ static int cmd_compare(int argc, char **argv)
     if (status == 0 && !c.quiet)
         printf("Comparison of %d scenarios written to %s/compare.csv and compare.json\n", npos,
                dir);
+    if (status == 0)
+        status = write_report(&c, dir, diag);
 done:
     carcer_output_free(out);
     carcer_comparison_free(cmp);
