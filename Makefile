@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 OUT ?= out
 
-.PHONY: all deps build run test test-plain test-asan bench docs coverage fuzz clean
+.PHONY: all deps deps-test build run test test-plain test-asan bench docs coverage fuzz clean
 
 all: build
 
@@ -20,10 +20,17 @@ run: build
 	@./$(BUILD)/carcer run -o $(OUT)
 	@./$(BUILD)/carcer report $(OUT)
 
-test-plain: build
+# packages the tests need beyond the build's: Chromium opens the report
+# pages (tests/cli_browser.sh)
+TEST_DEPS ?= chromium
+
+deps-test:
+	@bash scripts/install-deps.sh $(TEST_DEPS)
+
+test-plain: build deps-test
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test-asan: deps
+test-asan: deps deps-test
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCARCER_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

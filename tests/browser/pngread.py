@@ -28,6 +28,11 @@ def _paeth(a, b, c):
 
 
 def decode(data):
+    return decode_rows(data, None)
+
+
+def decode_rows(data, most):
+    """decode() of the first `most` rows only (None: all)"""
     idat = b""
     for kind, body in _chunks(data):
         if kind == b"IHDR":
@@ -40,7 +45,7 @@ def decode(data):
     ch = 3 if colour == 2 else 4
     stride = width * ch
     rows, prev, pos = [], bytearray(stride), 0
-    for _ in range(height):
+    for _ in range(height if most is None else min(most, height)):
         f, line = raw[pos], bytearray(raw[pos + 1:pos + 1 + stride])
         pos += 1 + stride
         for i in range(stride):
