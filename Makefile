@@ -48,7 +48,7 @@ docs: build
 # Line and branch coverage of src/ (gcovr); fails under the floor.
 COVERAGE_FLOOR ?= 85
 coverage:
-	@bash scripts/install-deps.sh gcovr
+	@bash scripts/install-deps.sh gcovr $(TEST_DEPS)
 	@cmake -S . -B build-cov -DCMAKE_BUILD_TYPE=Debug -DCARCER_COVERAGE=ON >/dev/null
 	@cmake --build build-cov -j $(JOBS)
 	@find build-cov -name '*.gcda' -delete
