@@ -1,21 +1,17 @@
-/* report.c - one self-contained HTML file from an output folder.
+/* report.c - `carcer report`: one self-contained HTML page from an output
+ * folder, and what its pages share.
  *
- * A run's folder (DIR/summary.json, read through libfyaml, and
- * DIR/timeseries.csv) gives a page with the key figures, tables per facility
- * and inline SVG line charts. With several replicates the charts show the
- * mean over replicates and, for the population, the band between the 5% and
- * 95% points of the day.
- *
- * A comparison's folder (DIR/compare.json of `carcer compare`, no
- * summary.json) gives a page of what each alternative changes: every
- * scenario's level and each alternative's paired difference from the
- * baseline, with their 5-95% intervals, and one bar chart per headline
- * metric. compare.json is checked whole before anything is written; a wrong
- * shape is reported with its key path and position.
- *
- * Both pages share the page frame, the style and the SVG pieces below: no
- * script, no external file, readable offline and printable. Text from the
- * files (scenario and facility names) is always escaped.
+ * carcer_report_write picks the page by the folder's files: a run's
+ * (summary.json: report_run.c), a comparison's (compare.json:
+ * report_compare.c) or a sensitivity analysis's (sensitivity.csv:
+ * report_sensitivity.c), after checking that the files are those of one
+ * run (outdir_verify.c). This file holds the frame every page shares
+ * (report_page.h): the style (screen and A4 print, with page numbers), the
+ * colour-blind-safe palette, the page's opening and closing (made by which
+ * carcer, when; never the folder's path), SVG figure pieces, and the
+ * readers of whole files and of JSON (through libfyaml, as JSON only).
+ * No page has a script or an external file; text from the files is always
+ * escaped.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -92,8 +88,9 @@ static void html_text(cc_buf *b, const char *s)
     }
 }
 
-/* The palette of Okabe and Ito (2008), "Color Universal Design", safe for
- * the common colour-vision deficiencies; in the order used here the first
+/* The palette of Okabe and Ito (2008), "Color Universal Design"
+ * (docs/sources.md: Okabe-Ito 2008), safe for the common colour-vision
+ * deficiencies; in the order used here the first
  * four also differ in lightness, and charts give lines of the same chart
  * different dash patterns (cc_report_dash), so that they survive greyscale
  * printing. */
