@@ -108,8 +108,8 @@ int main(int argc, char **argv)
     if (carcer_output_open(dir, d, &o) != CARCER_OK)
         return fail(d, "cannot open the output");
     opt.output = o;
-    if (carcer_run(sc, &opt, d, &res) != CARCER_OK || carcer_results_stage(res, o, d) != CARCER_OK ||
-        carcer_output_commit(o, d) != CARCER_OK)
+    if (carcer_run(sc, &opt, d, &res) != CARCER_OK ||
+        carcer_results_stage(res, o, d) != CARCER_OK || carcer_output_commit(o, d) != CARCER_OK)
         return fail(d, "the run failed");
     double run_s = now() - t0;
     printf("run: the default, %d replicates, %d threads: %.1f s\n", k, threads, run_s);
@@ -138,9 +138,9 @@ int main(int argc, char **argv)
     rc = q_s <= 2.0 && page_mb < 3.0 ? 0 : 2;
 
     /* the folder removed */
-    const char *files[] = {"timeseries.csv", "timeseries_quantiles.csv", "summary.json",
-                           "replicates.csv", "targets.csv", "scenario.resolved.yaml",
-                           "run.json", "report.html"};
+    const char *files[] = {
+        "timeseries.csv", "timeseries_quantiles.csv", "summary.json", "replicates.csv",
+        "targets.csv",    "scenario.resolved.yaml",   "run.json",     "report.html"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *p = cc_asprintf("%s/%s", dir, files[i]);
         if (p)

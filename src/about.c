@@ -36,8 +36,7 @@ static int put(struct fy_document *doc, struct fy_node *m, const char *key, stru
 {
     if (!v)
         return -1;
-    return fy_node_mapping_append(m, fy_node_create_scalar_copy(doc, key, strlen(key)), v) ? -1
-                                                                                          : 0;
+    return fy_node_mapping_append(m, fy_node_create_scalar_copy(doc, key, strlen(key)), v) ? -1 : 0;
 }
 
 struct fy_node *cc_about_node(struct fy_document *doc, const cc_scenario *s)

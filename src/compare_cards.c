@@ -31,9 +31,9 @@ static const row rows[] = {
 /* The metrics that account for a rise of each row's metric, and in what
  * words. */
 typedef struct why {
-    const char *key;      /* the metric that rose */
-    const char *because;  /* the metric that explains it */
-    const char *words;    /* what the explaining metric is */
+    const char *key;     /* the metric that rose */
+    const char *because; /* the metric that explains it */
+    const char *words;   /* what the explaining metric is */
 } why;
 
 static const why whys[] = {
@@ -145,9 +145,10 @@ void cc_compare_card(cc_buf *b, const cc_card *c)
     cc_report_html_text(b, c->name);
     cc_buf_printf(b, "</h3>\n");
     what_it_does(b, c);
-    cc_buf_printf(b, "<table class=\"card\"><thead><tr><th>against the baseline</th>"
-                     "<th>baseline</th><th>paired difference</th>%s<th>change</th></tr>"
-                     "</thead><tbody>\n",
+    cc_buf_printf(b,
+                  "<table class=\"card\"><thead><tr><th>against the baseline</th>"
+                  "<th>baseline</th><th>paired difference</th>%s<th>change</th></tr>"
+                  "</thead><tbody>\n",
                   c->replicates > 1 ? "<th>90% interval</th>" : "");
     cc_buf notes = {0};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

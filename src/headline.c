@@ -62,7 +62,7 @@ typedef enum kind { K_COUNT, K_SIG2, K_PERCENT, K_MONEY } kind;
 typedef struct fig {
     const char *const *path;
     double v, lo, hi;
-    double factor; /* K_MONEY: 1e-6 or 1e-9, from the mean */
+    double factor;    /* K_MONEY: 1e-6 or 1e-9, from the mean */
     const char *word; /* K_MONEY: " million" */
 } fig;
 
@@ -157,9 +157,9 @@ static void sentence_close(writer *w)
         cc_buf_printf(w->text, "\n");
 }
 
-static const char *const months[12] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+static const char *const months[12] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 
 void cc_headline_date(const char *iso, char *out, size_t size)
 {
@@ -182,7 +182,8 @@ int cc_headlines(struct fy_node *root, const cc_headline_ctx *ctx, cc_buf *html,
     if (!ctx)
         ctx = &none;
     double lo, hi;
-    writer w = {html, text, root, cc_report_value(cc_report_lookup(root, "replicates"), &lo, &hi) > 1};
+    writer w = {html, text, root,
+                cc_report_value(cc_report_lookup(root, "replicates"), &lo, &hi) > 1};
     char start[64], end[64];
     cc_headline_date(text_at(&w, "start"), start, sizeof start);
     cc_headline_date(text_at(&w, "end"), end, sizeof end);
@@ -332,8 +333,9 @@ int cc_headlines(struct fy_node *root, const cc_headline_ctx *ctx, cc_buf *html,
         sentence_open(&w);
         put(&w, "Holding them cost ");
         value(&w, &c, K_MONEY);
-        put(&w, currency ? " " : " (in the units of the scenario's costs, which name no "
-                                 "currency)");
+        put(&w, currency ? " "
+                         : " (in the units of the scenario's costs, which name no "
+                           "currency)");
         if (currency)
             put(&w, currency);
         interval(&w, &c, K_MONEY);

@@ -57,7 +57,10 @@ char *cc_numfmt_fixed(char *out, size_t size, double v, int decimals, unsigned f
     else
         snprintf(digits, sizeof digits, "%.*f", decimals, a);
     if (strchr(digits, 'e')) {
-        snprintf(out, size, "%s%s", v < 0 ? CC_NUMFMT_MINUS : (flags & CC_NF_SIGN) ? "+" : "",
+        snprintf(out, size, "%s%s",
+                 v < 0                  ? CC_NUMFMT_MINUS
+                 : (flags & CC_NF_SIGN) ? "+"
+                                        : "",
                  digits);
         return out;
     }
@@ -149,7 +152,11 @@ char *cc_numfmt_compact(char *out, size_t size, double v, unsigned flags)
             num[--len] = '\0';
     }
     int zero = strcmp(num, "0") == 0;
-    snprintf(out, size, "%s%s%s", zero ? "" : v < 0 ? CC_NUMFMT_MINUS : (flags & CC_NF_SIGN) ? "+" : "",
+    snprintf(out, size, "%s%s%s",
+             zero                   ? ""
+             : v < 0                ? CC_NUMFMT_MINUS
+             : (flags & CC_NF_SIGN) ? "+"
+                                    : "",
              num, s);
     return out;
 }

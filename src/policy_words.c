@@ -13,9 +13,9 @@
 #include "numfmt.h"
 #include "policy.h"
 
-static const char *const months[12] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+static const char *const months[12] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 
 void cc_words_date(char *out, size_t size, const cc_scenario *s, int32_t day)
 {
@@ -29,8 +29,8 @@ void cc_words_date(char *out, size_t size, const cc_scenario *s, int32_t day)
 }
 
 static const char *const state_words[CC_ST_COUNT] = {
-    "in police custody", "awaiting a first verdict", "on bail", "awaiting an appeal",
-    "serving a sentence", "in a rehab centre", "released", "dead"};
+    "in police custody",  "awaiting a first verdict", "on bail",  "awaiting an appeal",
+    "serving a sentence", "in a rehab centre",        "released", "dead"};
 static const char *const type_words[] = {"police stations", "prisons", "rehab centres"};
 
 /* "drug_use and drug_trafficking" of the classes set; "every offense" when
@@ -60,7 +60,8 @@ static void how_many(cc_buf *b, const cc_selection *sel)
 {
     char t[64];
     if (sel->by_fraction) {
-        cc_numfmt_percent(t, sizeof t, sel->fraction, sel->fraction * 100 == (int)(sel->fraction * 100) ? 0 : 1, 0);
+        cc_numfmt_percent(t, sizeof t, sel->fraction,
+                          sel->fraction * 100 == (int)(sel->fraction * 100) ? 0 : 1, 0);
         cc_buf_printf(b, "%s of", t);
     } else {
         cc_numfmt_fixed(t, sizeof t, (double)sel->number, 0, 0);
@@ -120,8 +121,8 @@ static void when(cc_buf *b, const cc_scenario *s, const struct cc_policy *p)
         }
     } else {
         char t[64];
-        const char *where = p->when_facility >= 0 ? s->facility[p->when_facility].name
-                                                  : "the whole system";
+        const char *where =
+            p->when_facility >= 0 ? s->facility[p->when_facility].name : "the whole system";
         if (p->trigger == CC_TRIG_OCCUPANCY) {
             cc_numfmt_percent(t, sizeof t, p->above, 0, 0);
             cc_buf_printf(b, "Whenever %s is above %s of its capacity", where, t);
@@ -149,8 +150,9 @@ void cc_policy_words(cc_buf *b, const cc_scenario *s, const struct cc_policy *p)
         cc_buf_printf(b, "first arrests run at %.3g times their scheduled rate.", p->value);
         break;
     case CC_LV_COURT_SPEED:
-        cc_buf_printf(b, "pretrial and appeal cases scheduled from then take %.3g times as "
-                         "long.",
+        cc_buf_printf(b,
+                      "pretrial and appeal cases scheduled from then take %.3g times as "
+                      "long.",
                       p->value);
         break;
     case CC_LV_LEGAL_AID:
@@ -199,8 +201,8 @@ void cc_policy_words(cc_buf *b, const cc_scenario *s, const struct cc_policy *p)
         cc_buf_printf(b, " are released over %d day%s, %s first.", (int)sel->over_days,
                       sel->over_days == 1 ? "" : "s",
                       sel->order == CC_ORDER_LONGEST_SERVED ? "those who have served longest"
-                      : sel->order == CC_ORDER_OLDEST      ? "the oldest"
-                                                           : "chosen at random");
+                      : sel->order == CC_ORDER_OLDEST       ? "the oldest"
+                                                            : "chosen at random");
         break;
     case CC_LV_CLOSE:
         if (p->close_type >= 0 && p->close_type <= CC_FAC_REHAB)
@@ -210,8 +212,9 @@ void cc_policy_words(cc_buf *b, const cc_scenario *s, const struct cc_policy *p)
         cc_buf_printf(b, p->flag ? "; the people held there are released"
                                  : "; the people held there are moved elsewhere");
         if (p->treatment_days > 0)
-            cc_buf_printf(b, " and those who would be sent there are referred to %g days of "
-                             "treatment in the community",
+            cc_buf_printf(b,
+                          " and those who would be sent there are referred to %g days of "
+                          "treatment in the community",
                           p->treatment_days);
         cc_buf_printf(b, ".");
         break;
@@ -225,8 +228,9 @@ void cc_policy_words(cc_buf *b, const cc_scenario *s, const struct cc_policy *p)
                       p->npardon_days == 1 ? "" : "s");
         how_many(b, sel);
         cc_numfmt_percent(t, sizeof t, p->min_share_served, 0, 0);
-        cc_buf_printf(b, " the people serving a sentence who have served %s of it are "
-                         "pardoned.",
+        cc_buf_printf(b,
+                      " the people serving a sentence who have served %s of it are "
+                      "pardoned.",
                       t);
         break;
     case CC_LV_HEALTH:

@@ -81,8 +81,7 @@ static void cell(cc_buf *b, double v, shown k)
 
 /* A row: label, window, the value and its interval (when there are
  * replicates). Nothing when node n holds no number. */
-static void figure_row(page *p, struct fy_node *n, const char *label, const char *window,
-                       shown k)
+static void figure_row(page *p, struct fy_node *n, const char *label, const char *window, shown k)
 {
     double lo, hi, v = cc_report_value(n, &lo, &hi);
     if (isnan(v))
@@ -111,10 +110,10 @@ static void table_head(page *p, const char *caption, const char *what)
 {
     cc_buf_printf(p->b, "<table class=\"fig\"><caption>");
     html_text(p->b, caption);
-    cc_buf_printf(p->b, "</caption><thead><tr><th>%s</th><th>when</th><th>%s</th>%s</tr>"
-                        "</thead><tbody>\n",
-                  what, p->multi ? "mean" : "value",
-                  p->multi ? "<th>90% interval</th>" : "");
+    cc_buf_printf(p->b,
+                  "</caption><thead><tr><th>%s</th><th>when</th><th>%s</th>%s</tr>"
+                  "</thead><tbody>\n",
+                  what, p->multi ? "mean" : "value", p->multi ? "<th>90% interval</th>" : "");
 }
 
 static void key_figures(page *p)
@@ -126,20 +125,19 @@ static void key_figures(page *p)
     snprintf(at_end, sizeof at_end, "on %s", p->end);
     table_head(p, "Key figures", "figure (unit)");
     figure_row(p, path2(r, "population_start", NULL),
-               "People held: police cells, prisons and rehab centres (people)", at_start,
-               S_COUNT);
+               "People held: police cells, prisons and rehab centres (people)", at_start, S_COUNT);
     figure_row(p, path2(r, "population_end", NULL), "People held (people)", at_end, S_COUNT);
-    figure_row(p, path2(r, "population_peak", NULL), "People held on the most crowded day "
-                                                     "(people)",
+    figure_row(p, path2(r, "population_peak", NULL),
+               "People held on the most crowded day "
+               "(people)",
                run, S_COUNT);
     figure_row(p, path2(r, "prison_growth", NULL),
                "Growth of the prison population (% of its size at the start)", run, S_SHARE);
-    figure_row(p, path2(r, "drug_share_end", NULL), "Prisoners held for drug offenses (%)",
+    figure_row(p, path2(r, "drug_share_end", NULL), "Prisoners held for drug offenses (%)", at_end,
+               S_SHARE);
+    figure_row(p, path2(r, "pretrial_share_end", NULL), "Prisoners awaiting a first verdict (%)",
                at_end, S_SHARE);
-    figure_row(p, path2(r, "pretrial_share_end", NULL),
-               "Prisoners awaiting a first verdict (%)", at_end, S_SHARE);
-    figure_row(p, path2(r, "arrests", NULL), "Arrests, first and repeat (people)", run,
-               S_COUNT);
+    figure_row(p, path2(r, "arrests", NULL), "Arrests, first and repeat (people)", run, S_COUNT);
     figure_row(p, path2(r, "rearrests", NULL), "Re-arrests of people released (people)", run,
                S_COUNT);
     figure_row(p, path2(r, "bribes", NULL), "Bribes paid to avoid trial (cases)", run, S_COUNT);
@@ -155,8 +153,8 @@ static void key_figures(page *p)
     figure_row(p, path2(r, "infections", "staff"), label, run, S_COUNT);
     snprintf(label, sizeof label, "Deaths in custody from %s (people)", pn);
     figure_row(p, path2(r, "deaths", "disease"), label, run, S_COUNT);
-    figure_row(p, path2(r, "deaths", "other"), "Deaths in custody from other causes (people)",
-               run, S_COUNT);
+    figure_row(p, path2(r, "deaths", "other"), "Deaths in custody from other causes (people)", run,
+               S_COUNT);
     figure_row(p, path2(r, "spillover", NULL),
                "Infections carried to the community: infectious people released plus infected "
                "staff (people)",
@@ -191,8 +189,18 @@ static void people_chart(page *p, const cc_series *s)
     }
     if (!n)
         return;
-    cc_chart ch = {"People in custody by justice state, whole system", "people", s->date,
-                   0, s->days, l, n, 0, NULL, 900, 320, 0};
+    cc_chart ch = {"People in custody by justice state, whole system",
+                   "people",
+                   s->date,
+                   0,
+                   s->days,
+                   l,
+                   n,
+                   0,
+                   NULL,
+                   900,
+                   320,
+                   0};
     cc_buf_printf(p->b, "<h2>People in custody</h2>\n");
     cc_svg_line_chart(p->b, &ch);
     if (p->multi)
@@ -206,28 +214,39 @@ static void crowding(page *p, const cc_series *s)
     if (c < 0)
         return;
     cc_buf *b = p->b;
-    cc_buf_printf(b, "<h2>Crowding</h2>\n<p>Occupancy is the number of people held divided by "
-                     "the official capacity: 2 means twice as many people as places. The "
-                     "dashed line marks full capacity.%s</p>\n<div class=\"grid\">\n",
-                  p->multi ? " Lines are means over the replicates, bands hold 90% of them."
-                           : "");
+    cc_buf_printf(b,
+                  "<h2>Crowding</h2>\n<p>Occupancy is the number of people held divided by "
+                  "the official capacity: 2 means twice as many people as places. The "
+                  "dashed line marks full capacity.%s</p>\n<div class=\"grid\">\n",
+                  p->multi ? " Lines are means over the replicates, bands hold 90% of them." : "");
     for (int f = 0; f < s->nfac; f++) {
         if (f == all)
             continue;
         char *title = cc_asprintf("%s: occupancy", s->fac[f]);
         cc_line l = {s->fac[f], cc_series_mean(s, f, c), p->multi ? cc_series_lo(s, f, c) : NULL,
                      p->multi ? cc_series_hi(s, f, c) : NULL};
-        cc_chart ch = {title ? title : s->fac[f], "people / places", s->date, 0, s->days,
-                       &l, 1, 1.0, "capacity", 300, 190, 1};
+        cc_chart ch = {title ? title : s->fac[f],
+                       "people / places",
+                       s->date,
+                       0,
+                       s->days,
+                       &l,
+                       1,
+                       1.0,
+                       "capacity",
+                       300,
+                       190,
+                       1};
         cc_svg_line_chart(b, &ch);
         free(title);
     }
     cc_buf_printf(b, "</div>\n");
     char run[160];
     snprintf(run, sizeof run, "%s to %s", p->start, p->end);
-    cc_buf_printf(b, "<table class=\"fig\"><caption>Crowding by facility, %s to %s</caption>"
-                     "<thead><tr><th>facility</th><th>highest occupancy</th>%s<th>mean "
-                     "occupancy</th><th>days over capacity</th></tr></thead><tbody>\n",
+    cc_buf_printf(b,
+                  "<table class=\"fig\"><caption>Crowding by facility, %s to %s</caption>"
+                  "<thead><tr><th>facility</th><th>highest occupancy</th>%s<th>mean "
+                  "occupancy</th><th>days over capacity</th></tr></thead><tbody>\n",
                   p->start, p->end, p->multi ? "<th>90% interval</th>" : "");
     struct fy_node *occ = cc_report_lookup(p->root, "occupancy");
     for (int f = 0; f < s->nfac; f++) {
@@ -303,8 +322,9 @@ static void disease(page *p, const cc_series *s)
     char d1[64], d2[64];
     cc_headline_date(s->date[from], d1, sizeof d1);
     cc_headline_date(s->date[to - 1], d2, sizeof d2);
-    cc_buf_printf(b, " in custody</h2>\n<p>The charts cover the months of the epidemic, "
-                     "from %s to %s.</p>\n",
+    cc_buf_printf(b,
+                  " in custody</h2>\n<p>The charts cover the months of the epidemic, "
+                  "from %s to %s.</p>\n",
                   d1, d2);
     static const char *const cols[] = {"new_infections", "active_infections", "hospitalised"};
     static const char *const labels[] = {"new infections a day", "people infected",
@@ -322,8 +342,8 @@ static void disease(page *p, const cc_series *s)
         l[n].hi = p->multi ? cc_series_hi(s, all, c) : NULL;
         n++;
     }
-    cc_chart ch = {title ? title : pn, "people", s->date, from, to, l, n > 0 ? 1 : 0, 0, NULL,
-                   900, 280, 0};
+    cc_chart ch = {title ? title : pn, "people", s->date, from, to,  l,
+                   n > 0 ? 1 : 0,      0,        NULL,    900,  280, 0};
     if (n > 0)
         cc_svg_line_chart(b, &ch);
     if (n > 1) {
@@ -332,8 +352,8 @@ static void disease(page *p, const cc_series *s)
         cc_line rest[2];
         for (int i = 1; i < n; i++)
             rest[i - 1] = l[i];
-        cc_chart c2 = {title ? title : pn, "people", s->date, from, to, rest, n - 1, 0, NULL,
-                       900, 280, 0};
+        cc_chart c2 = {
+            title ? title : pn, "people", s->date, from, to, rest, n - 1, 0, NULL, 900, 280, 0};
         cc_svg_line_chart(b, &c2);
     }
     free(title);
@@ -355,10 +375,11 @@ static void words_of_key(cc_buf *b, const char *key)
     free(t);
 }
 
-static const char *const state_words[][2] = {
-    {"police", "in police custody"},        {"pretrial", "awaiting a first verdict"},
-    {"appeal", "awaiting an appeal"},       {"sentenced", "serving a sentence"},
-    {"rehab", "in compulsory rehab centres"}};
+static const char *const state_words[][2] = {{"police", "in police custody"},
+                                             {"pretrial", "awaiting a first verdict"},
+                                             {"appeal", "awaiting an appeal"},
+                                             {"sentenced", "serving a sentence"},
+                                             {"rehab", "in compulsory rehab centres"}};
 
 /* A table of person-years from object `obj` with each row's share of
  * `total`; labels from `names` ([key, words], n) or the keys in words. */
@@ -370,8 +391,9 @@ static void share_table(page *p, struct fy_node *obj, double total, const char *
     cc_buf *b = p->b;
     cc_buf_printf(b, "<table class=\"fig\"><caption>");
     html_text(b, caption);
-    cc_buf_printf(b, "</caption><thead><tr><th>%s</th><th>person-years</th>%s<th>share</th>"
-                     "</tr></thead><tbody>\n",
+    cc_buf_printf(b,
+                  "</caption><thead><tr><th>%s</th><th>person-years</th>%s<th>share</th>"
+                  "</tr></thead><tbody>\n",
                   what, p->multi ? "<th>90% interval</th>" : "");
     void *it = NULL;
     struct fy_node_pair *pr;
@@ -420,9 +442,10 @@ static void who_bears(page *p)
     cc_buf *b = p->b;
     char t[64];
     cc_numfmt_fixed(t, sizeof t, total, 0, 0);
-    cc_buf_printf(b, "<h2>Who bears the detention</h2>\n<p>Time spent in police cells, "
-                     "prisons and rehab centres from %s to %s, in person-years (one person held "
-                     "for one year), %s in all%s. Shares are of that total.</p>\n",
+    cc_buf_printf(b,
+                  "<h2>Who bears the detention</h2>\n<p>Time spent in police cells, "
+                  "prisons and rehab centres from %s to %s, in person-years (one person held "
+                  "for one year), %s in all%s. Shares are of that total.</p>\n",
                   p->start, p->end, t, p->multi ? " (means over the replicates)" : "");
     share_table(p, cc_report_lookup(py, "by_offense"), total, "By offense held for", "offense",
                 NULL, 0);
@@ -431,13 +454,14 @@ static void who_bears(page *p)
     share_table(p, cc_report_lookup(py, "by_poor"), total, "By means", "people", poor, 2);
     share_table(p, cc_report_lookup(py, "by_state"), total, "By stage of the case", "held",
                 state_words, (int)(sizeof state_words / sizeof state_words[0]));
-    double bl, bh, bail = cc_report_value(cc_report_lookup(cc_report_lookup(py, "by_state"),
-                                                           "bail"),
-                                          &bl, &bh);
+    double bl, bh,
+        bail =
+            cc_report_value(cc_report_lookup(cc_report_lookup(py, "by_state"), "bail"), &bl, &bh);
     if (bail > 0) {
         cc_numfmt_fixed(t, sizeof t, bail, 0, 0);
-        cc_buf_printf(b, "<p class=\"meta\">Time on bail is not detention and is not counted "
-                         "above: %s person-years.</p>\n",
+        cc_buf_printf(b,
+                      "<p class=\"meta\">Time on bail is not detention and is not counted "
+                      "above: %s person-years.</p>\n",
                       t);
     }
 }
@@ -512,8 +536,8 @@ static int targets(page *p, const char *dir)
             int in = isfinite(lo) && isfinite(hi) && obs >= lo && obs <= hi;
             ranged += isfinite(lo) && isfinite(hi);
             inside += in;
-            cc_buf_printf(&t, "</td><td>%s</td>", isfinite(lo) && isfinite(hi) ? in ? "yes" : "no"
-                                                                              : "");
+            cc_buf_printf(&t, "</td><td>%s</td>",
+                          isfinite(lo) && isfinite(hi) ? in ? "yes" : "no" : "");
         }
         cc_buf_printf(&t, "<td class=\"src\">");
         if (ci[C_SOURCE] >= 0)
@@ -527,12 +551,14 @@ static int targets(page *p, const char *dir)
                          "names as its targets (<code>targets:</code>), as published, beside "
                          "what the run gives for the same date or period.");
         if (p->multi && ranged)
-            cc_buf_printf(b, " %d of %d observed figures lie inside the 90%% interval of the "
-                             "replicates.",
+            cc_buf_printf(b,
+                          " %d of %d observed figures lie inside the 90%% interval of the "
+                          "replicates.",
                           inside, ranged);
-        cc_buf_printf(b, "</p>\n<table class=\"fig targets\"><thead><tr><th>target</th>"
-                         "<th>observed</th><th>simulated%s</th>%s<th>source</th></tr></thead>"
-                         "<tbody>\n",
+        cc_buf_printf(b,
+                      "</p>\n<table class=\"fig targets\"><thead><tr><th>target</th>"
+                      "<th>observed</th><th>simulated%s</th>%s<th>source</th></tr></thead>"
+                      "<tbody>\n",
                       p->multi ? " (mean)" : "",
                       p->multi ? "<th>90% interval</th><th>inside</th>" : "");
         cc_buf_append(b, t.data, t.len);
@@ -624,11 +650,12 @@ static void assumptions(page *p, const char *dir)
                          "the comments of the scenario file say where each comes from.</p>\n");
         return;
     }
-    cc_buf_printf(b, "<p>These inputs are assumptions: no published figure fixes them, so "
-                     "the scenario gives each a range (a prior). Each replicate draws its "
-                     "values %s. Every other input takes the value written in the scenario, "
-                     "whose comments give its source.</p>\n",
-                  posterior ? "from the posterior that `carcer calibrate` fitted to the "
+    cc_buf_printf(b,
+                  "<p>These inputs are assumptions: no published figure fixes them, so "
+                  "the scenario gives each a range (a prior). Each replicate draws its "
+                  "values %s. Every other input takes the value written in the scenario, "
+                  "whose comments give its source.</p>\n",
+                  posterior ? "from the posterior that <code>carcer calibrate</code> fitted to the "
                               "targets above (so the drawn values are narrower than the "
                               "priors)"
                             : "from these priors");
@@ -656,9 +683,10 @@ static void assumptions(page *p, const char *dir)
             rows[nrows++] = line;
         }
     }
-    cc_buf_printf(b, "<table class=\"fig\"><thead><tr><th>input (key in the scenario)</th>"
-                     "<th>prior</th><th>values drawn: median</th><th>5%% %s 95%%</th>"
-                     "</tr></thead><tbody>\n",
+    cc_buf_printf(b,
+                  "<table class=\"fig\"><thead><tr><th>input (key in the scenario)</th>"
+                  "<th>prior</th><th>values drawn: median</th><th>5%% %s 95%%</th>"
+                  "</tr></thead><tbody>\n",
                   CC_NUMFMT_DASH);
     void *it = NULL;
     struct fy_node *in;
@@ -694,8 +722,7 @@ static void assumptions(page *p, const char *dir)
             cc_numfmt_sig(m, sizeof m, q[1], 3, 0);
             cc_numfmt_sig(a, sizeof a, q[0], 3, 0);
             cc_numfmt_sig(z, sizeof z, q[2], 3, 0);
-            cc_buf_printf(b, "<td>%s</td><td class=\"iv\">%s %s %s</td>", m, a, CC_NUMFMT_DASH,
-                          z);
+            cc_buf_printf(b, "<td>%s</td><td class=\"iv\">%s %s %s</td>", m, a, CC_NUMFMT_DASH, z);
         } else {
             cc_buf_printf(b, "<td></td><td></td>");
         }
@@ -745,10 +772,10 @@ static void scenario_checksum(const char *dir, char *out, size_t size)
     struct fy_document *doc =
         d && !memchr(text, '\0', len) ? cc_report_parse_json(&r, text, len) : NULL;
     if (doc) {
-        struct fy_node *f = cc_report_lookup(
-            cc_report_lookup(cc_report_lookup(fy_document_root(doc), "files"),
-                             "scenario.resolved.yaml"),
-            "fnv1a64");
+        struct fy_node *f =
+            cc_report_lookup(cc_report_lookup(cc_report_lookup(fy_document_root(doc), "files"),
+                                              "scenario.resolved.yaml"),
+                             "fnv1a64");
         const char *h = cc_report_text(f);
         if (h)
             snprintf(out, size, "%s", h);
@@ -770,10 +797,12 @@ static void provenance(page *p, const char *dir)
     char sum[64];
     scenario_checksum(dir, sum, sizeof sum);
     cc_buf_printf(b, "<h2>Provenance</h2>\n<table class=\"prov\"><tbody>\n");
-    const char *rows[][2] = {{"carcer version", version}, {"run", id},
-                             {"seed", seed},              {"replicates", reps},
-                             {"scenario checksum (FNV-1a 64 of scenario.resolved.yaml)",
-                              sum[0] ? sum : NULL}};
+    const char *rows[][2] = {
+        {"carcer version", version},
+        {"run", id},
+        {"seed", seed},
+        {"replicates", reps},
+        {"scenario checksum (FNV-1a 64 of scenario.resolved.yaml)", sum[0] ? sum : NULL}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         if (!rows[i][1])
             continue;
@@ -798,7 +827,8 @@ static void provenance(page *p, const char *dir)
 static const char run_style[] =
     "table.fig td.win{text-align:left;color:#555;font-size:.85em;white-space:nowrap}"
     "table.fig{width:100%}table.fig th:first-child{width:40%}"
-    "table.targets td.src{text-align:left;font-size:.85em;color:#555;max-width:22em}"
+    "table.targets th:last-child{text-align:left}table.targets "
+    "td.src{text-align:left;font-size:.85em;color:#555;max-width:22em}"
     "table.targets th:first-child{width:auto}pre{background:#f4f4f4;padding:.6em;"
     "white-space:pre-wrap}";
 

@@ -25,7 +25,6 @@
 #include "report_page.h"
 #include "util.h"
 
-
 /* columns of a series: timeseries.csv writes 19, its quantiles four times as many */
 #define MAX_SERIES_COLS 160
 
@@ -34,10 +33,10 @@ typedef struct ts_table {
     char *col[MAX_SERIES_COLS];
     int c_rep, c_day, c_date, c_fac; /* column indexes, -1 if absent */
     int nfac;
-    char **fac;        /* facility names in order of appearance ("ALL" included) */
+    char **fac; /* facility names in order of appearance ("ALL" included) */
     int days, reps;
-    char **date;       /* [days] */
-    double *v;         /* [reps][days][nfac][ncols] */
+    char **date; /* [days] */
+    double *v;   /* [reps][days][nfac][ncols] */
 } ts_table;
 
 static void ts_free(ts_table *t)
@@ -195,9 +194,9 @@ static int ts_read(const char *text, ts_table *t, const char **why)
             continue;
         if (!t->date[day])
             t->date[day] = cc_strdup(field[t->c_date]);
-        double *row = &t->v[(((size_t)rep * (size_t)t->days + (size_t)day) * (size_t)t->nfac +
-                             (size_t)f) *
-                            (size_t)t->ncols];
+        double *row =
+            &t->v[(((size_t)rep * (size_t)t->days + (size_t)day) * (size_t)t->nfac + (size_t)f) *
+                  (size_t)t->ncols];
         for (int c = 0; c < t->ncols; c++)
             row[c] = field[c][0] ? strtod(field[c], NULL) : NAN; /* empty: undefined */
     }
@@ -312,8 +311,10 @@ static int reduce(ts_table *t, cc_series *s)
                 s->mean[o + (size_t)d] = n ? sum / n : NAN;
                 if (n > 1) {
                     gsl_sort(x, 1, (size_t)n);
-                    s->lo[o + (size_t)d] = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.05);
-                    s->hi[o + (size_t)d] = gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.95);
+                    s->lo[o + (size_t)d] =
+                        gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.05);
+                    s->hi[o + (size_t)d] =
+                        gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.95);
                 } else {
                     s->lo[o + (size_t)d] = s->hi[o + (size_t)d] = NAN;
                 }
@@ -341,7 +342,8 @@ static int quantiles(ts_table *t, cc_series *s)
         const char *m = t->col[base[k]];
         size_t len = strlen(m) - lm;
         s->col[k] = cc_asprintf("%.*s", (int)len, m);
-        char *q05 = cc_asprintf("%.*s_q05", (int)len, m), *q95 = cc_asprintf("%.*s_q95", (int)len, m);
+        char *q05 = cc_asprintf("%.*s_q05", (int)len, m),
+             *q95 = cc_asprintf("%.*s_q95", (int)len, m);
         int c05 = q05 ? col_index(t, q05) : -1, c95 = q95 ? col_index(t, q95) : -1;
         free(q05), free(q95);
         if (!s->col[k])

@@ -28,8 +28,8 @@ void cc_svg_line_chart(cc_buf *b, const cc_chart *c)
     double ymax = c->ref > 0 ? c->ref : 0;
     for (int k = 0; k < c->nline; k++)
         for (int i = from; i < to; i++) {
-            double y = c->line[k].hi && isfinite(c->line[k].hi[i]) ? c->line[k].hi[i]
-                                                                   : c->line[k].y[i];
+            double y =
+                c->line[k].hi && isfinite(c->line[k].hi[i]) ? c->line[k].hi[i] : c->line[k].y[i];
             if (isfinite(y) && y > ymax)
                 ymax = y;
         }
@@ -39,7 +39,7 @@ void cc_svg_line_chart(cc_buf *b, const cc_chart *c)
     if (c->small && ymax / step > 4)
         step *= 2;
     double top = ceil(ymax / step - 1e-9) * step;
-#define X(i) (L + (W - L - R) * (n > 1 ? (double)((i) - from) / (n - 1) : 0.5))
+#define X(i) (L + (W - L - R) * (n > 1 ? (double)((i)-from) / (n - 1) : 0.5))
 #define Y(v) (T + (H - T - B) * (1 - (v) / top))
     cc_report_svg_open(b, c->title, W, H);
     char t[64];
@@ -129,8 +129,9 @@ void cc_svg_line_chart(cc_buf *b, const cc_chart *c)
                     cc_buf_printf(b, "%.1f,%.1f ", X(i), Y(l->lo[i]));
             cc_buf_printf(b, "\"/>");
         }
-        cc_buf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\"%s%s%s "
-                         "points=\"",
+        cc_buf_printf(b,
+                      "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\"%s%s%s "
+                      "points=\"",
                       colour, *dash ? " stroke-dasharray=\"" : "", dash, *dash ? "\"" : "");
         for (int i = from; i < to; i += stride)
             if (isfinite(l->y[i]))
@@ -144,8 +145,8 @@ void cc_svg_line_chart(cc_buf *b, const cc_chart *c)
                           "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                           "stroke-width=\"2.5\"%s%s%s/><text x=\"%.1f\" y=\"%.1f\">",
                           W - R + 10, W - R + 34, ly, ly, colour,
-                          *dash ? " stroke-dasharray=\"" : "", dash, *dash ? "\"" : "",
-                          W - R + 40, ly + 4);
+                          *dash ? " stroke-dasharray=\"" : "", dash, *dash ? "\"" : "", W - R + 40,
+                          ly + 4);
             cc_report_html_text(b, l->label);
             cc_buf_printf(b, "</text>");
         }
