@@ -6,8 +6,9 @@ JOBS ?= $(shell nproc)
 OUT ?= out
 PREFIX ?= /usr/local
 # what the tests need beyond the build: man(1) to render the man page,
-# python3-jsonschema and python3-yaml to check the JSON Schema of scenarios
-TEST_DEPS = man-db python3-jsonschema python3-yaml
+# python3-jsonschema and python3-yaml to check the JSON Schema of scenarios,
+# Chromium to open the report pages (tests/cli_browser.sh)
+TEST_DEPS = man-db python3-jsonschema python3-yaml chromium
 
 .PHONY: all deps test-deps build install run test test-plain test-asan bench docs coverage fuzz clean
 
@@ -54,7 +55,7 @@ docs: build
 # Line and branch coverage of src/ (gcovr); fails under the floor.
 COVERAGE_FLOOR ?= 85
 coverage:
-	@bash scripts/install-deps.sh gcovr
+	@bash scripts/install-deps.sh gcovr $(TEST_DEPS)
 	@cmake -S . -B build-cov -DCMAKE_BUILD_TYPE=Debug -DCARCER_COVERAGE=ON >/dev/null
 	@cmake --build build-cov -j $(JOBS)
 	@find build-cov -name '*.gcda' -delete

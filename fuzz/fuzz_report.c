@@ -6,10 +6,12 @@
  * The library prints nothing: stderr goes to a file of the folder while
  * the report is made, and anything written there is a finding.
  *
- * An input is up to four files separated by the byte 0x1e (the ASCII
+ * An input is up to eight files separated by the byte 0x1e (the ASCII
  * record separator, which no file carcer writes contains):
  *
  *   summary.json 0x1e timeseries.csv 0x1e compare.json 0x1e sensitivity.csv
+ *   0x1e targets.csv 0x1e replicates.csv 0x1e run.json
+ *   0x1e timeseries_quantiles.csv
  *
  * A part that is missing or empty is not written, so an input that starts
  * with 0x1e 0x1e is a comparison's folder (compare.json alone), one that
@@ -31,8 +33,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const part_name[4] = {"summary.json", "timeseries.csv", "compare.json",
-                                         "sensitivity.csv"};
+#define NPARTS 8
+static const char *const part_name[NPARTS] = {
+    "summary.json", "timeseries.csv", "compare.json", "sensitivity.csv",
+    "targets.csv",  "replicates.csv", "run.json",     "timeseries_quantiles.csv"};
 
 /* The one folder the process writes into, made at the first input and
  * removed at exit (a harness, not library code: it may keep this state). */
@@ -41,7 +45,7 @@ static char dir[256];
 static void remove_folder(void)
 {
     char path[512];
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < NPARTS; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, part_name[i]);
         unlink(path);
     }
@@ -80,9 +84,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (folder() != 0)
         abort();
     const uint8_t *start = data, *end = data + size;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < NPARTS; i++) {
         const uint8_t *sep = start < end ? memchr(start, 0x1e, (size_t)(end - start)) : NULL;
-        const uint8_t *stop = sep && i < 3 ? sep : end;
+        const uint8_t *stop = sep && i < NPARTS - 1 ? sep : end;
         put_file(part_name[i], start, start < end ? (size_t)(stop - start) : 0);
         start = stop < end ? stop + 1 : end;
     }

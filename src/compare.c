@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "about.h"
 #include "api_internal.h"
 #include "draws.h"
 #include "outdir.h"
@@ -223,6 +224,7 @@ carcer_status carcer_comparison_stage(const carcer_comparison *c, carcer_output 
         append(doc, sc, "scenario", cc_output_string_node(doc, c->res[i]->s->name));
         append(doc, sc, "baseline", fy_node_create_scalar_copy(doc, i ? "false" : "true",
                                                                  i ? 5 : 4));
+        append(doc, sc, "about", cc_about_node(doc, c->res[i]->s));
         metrics_of[i] = fy_node_create_mapping(doc);
         append(doc, sc, "metrics", metrics_of[i]);
         fy_node_sequence_append(list, sc);

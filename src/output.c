@@ -1,6 +1,8 @@
 /* output.c - the files a run writes (see output.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"
+
+#include "about.h"
 #include "draws.h"
 #include "prior.h"
 
@@ -266,6 +268,7 @@ char *cc_output_summary_json(const cc_scenario *s, uint64_t seed, const cc_metri
     bad |= put(doc, root, "end", cc_output_string_node(doc, end));
     bad |= put(doc, root, "days", number(doc, s->days));
     bad |= put(doc, root, "replicates", number(doc, k));
+    bad |= put(doc, root, "about", cc_about_node(doc, s));
     double *x = malloc(sizeof *x * (size_t)k);
     if (!x)
         bad = 1;

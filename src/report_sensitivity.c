@@ -403,6 +403,7 @@ static void over_time(cc_buf *b, const cc_sens_table *t, const strs *in, const s
 carcer_status cc_report_sensitivity(const char *dir, const char *csv_path, const char *out_path,
                                     carcer_diag *diag)
 {
+    (void)dir; /* the page names its files, never the folder's path */
     FILE *f = fopen(csv_path, "rb");
     if (!f) {
         cc_diag_add(&diag->d, csv_path, 0, 0, NULL, NULL, "cannot read: %s", strerror(errno));
@@ -458,7 +459,7 @@ carcer_status cc_report_sensitivity(const char *dir, const char *csv_path, const
             over_time(&b, &t, &ins, &dates, outs.s[o], rank);
         strs_free(&dates);
     }
-    cc_report_page_close(&b, "sensitivity analysis", dir, "sensitivity.csv");
+    cc_report_page_close(&b, "sensitivity analysis", "sensitivity.csv");
     carcer_status st = cc_report_page_write(&b, out_path, diag);
     cc_buf_free(&b);
     cc_sens_table_free(&t);

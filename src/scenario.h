@@ -174,6 +174,10 @@ struct cc_policy;
 typedef struct cc_scenario {
     char name[256];
     char country[CC_MAX_NAME]; /* the country described; the defaults' is Cambodia */
+    /* what the scenario is, in a sentence or two, and the currency of its
+     * costs (`description:`, `currency:`); "" when not given */
+    char description[1024];
+    char currency[64];
     char file[4096];     /* where it was read from ("<default>" when embedded) */
     int32_t start_date;  /* days since 1970-01-01 */
     int32_t days;

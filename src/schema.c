@@ -566,6 +566,13 @@ static const cc_schema_row top_rows[] = {
      .size = sizeof(((cc_scenario *)0)->country), .def = "Cambodia",
      .doc = "the country the scenario describes; for another than Cambodia, carcer warns "
             "about every default from Cambodian law or data that the scenario does not give"},
+    {.key = "description", .type = CC_T_STRING, .offset = offsetof(cc_scenario, description),
+     .size = sizeof(((cc_scenario *)0)->description),
+     .doc = "what the scenario is, in a sentence or two (shown at the top of reports)"},
+    {.key = "currency", .type = CC_T_STRING, .offset = offsetof(cc_scenario, currency),
+     .size = sizeof(((cc_scenario *)0)->currency),
+     .doc = "the currency of `costs:`, as reports name it (e.g. `US dollars`); costs are "
+            "shown without a unit when it is not given"},
     {.key = "start", .type = CC_T_DATE, .offset = offsetof(cc_scenario, start_date),
      .flags = CC_F_REQUIRED, .doc = "first simulated day (YYYY-MM-DD)"},
     {.key = "days", .type = CC_T_INT, .offset = offsetof(cc_scenario, days), .min = 1,

@@ -527,6 +527,9 @@ static int parse_absent(cc_yctx *ctx, const cc_schema_row *row, struct fy_node *
         return rc;
     }
     switch (row->type) {
+    case CC_T_STRING: /* an optional text: empty, and left out of the resolved scenario */
+        ((char *)p)[0] = '\0';
+        return 0;
     case CC_T_DAY: {
         int32_t zero = 0;
         memcpy(p, &zero, sizeof zero);
@@ -719,7 +722,7 @@ static struct fy_node *print_row(struct fy_document *doc, const cc_scenario *s,
     char buf[64];
     switch (row->type) {
     case CC_T_STRING:
-        return fy_node_create_scalar_copy(doc, p, strlen(p));
+        return *(const char *)p ? fy_node_create_scalar_copy(doc, p, strlen(p)) : NULL;
     case CC_T_INT: {
         int32_t x;
         memcpy(&x, p, sizeof x);

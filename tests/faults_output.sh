@@ -3,15 +3,17 @@
 # or kills the tool at, each write and rename of a run in turn; after each,
 # the output folder must hold exactly the previous run or exactly the new
 # one, file for file and byte for byte, and a following run must leave no
-# staging folder behind. Usage: faults_output.sh CARCER SOURCE_DIR SHIM
+# staging folder behind. The runs write no report (--no-report): the page
+# `run` writes after the commit is written through a temporary of its own.
+# Usage: faults_output.sh CARCER SOURCE_DIR SHIM
 carcer=$1
 shim=$3
 . "$(dirname "$0")/output_common.sh"
 
 # the previous run (seed 1, 3 replicates) and the new one (seed 2, 2
 # replicates: no replicates.csv of 3 rows may survive beside it)
-"$carcer" run "$tmp/small.yaml" --seed 1 --replicates 3 -o "$tmp/old" --quiet || fail "reference run"
-"$carcer" run "$tmp/small.yaml" --seed 2 --replicates 2 -o "$tmp/new" --quiet || fail "reference run"
+"$carcer" run "$tmp/small.yaml" --seed 1 --replicates 3 -o "$tmp/old" --quiet --no-report || fail "reference run"
+"$carcer" run "$tmp/small.yaml" --seed 2 --replicates 2 -o "$tmp/new" --quiet --no-report || fail "reference run"
 
 for noexchange in 0 1; do
     for mode in fail kill; do
@@ -25,7 +27,7 @@ for noexchange in 0 1; do
             CARCER_FAULT_AT=$n CARCER_FAULT_MODE=$mode CARCER_FAULT_HIT="$tmp/hit" \
                 CARCER_FAULT_NOEXCHANGE=$noexchange LD_PRELOAD="$shim" \
                 ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 \
-                "$carcer" run "$tmp/small.yaml" --seed 2 --replicates 2 -o "$tmp/out" --quiet \
+                "$carcer" run "$tmp/small.yaml" --seed 2 --replicates 2 -o "$tmp/out" --quiet --no-report \
                 >/dev/null 2>"$tmp/err"
             rc=$?
             what="$mode at operation $n (no exchange: $noexchange)"
@@ -49,7 +51,7 @@ for noexchange in 0 1; do
             else
                 [ "$rc" -eq 137 ] || fail "$what: exit $rc, expected 137 (SIGKILL)"
                 # the next run removes what the killed one left
-                "$carcer" run "$tmp/small.yaml" --seed 2 --replicates 2 -o "$tmp/out" --quiet \
+                "$carcer" run "$tmp/small.yaml" --seed 2 --replicates 2 -o "$tmp/out" --quiet --no-report \
                     || fail "$what: the run after the kill failed"
                 no_staging "$tmp/out" || fail "$what: the staging folder of the killed run was not removed"
                 same_folder "$tmp/out" "$tmp/new" || fail "$what: the run after the kill is not the new run"

@@ -12,7 +12,8 @@
  *
  * Files named report-* (and fuzz/report_seeds/) are inputs of the report
  * reader's harness (fuzz/fuzz_report.c): summary.json, timeseries.csv,
- * compare.json and sensitivity.csv separated by the byte 0x1e, written into a folder that
+ * compare.json, sensitivity.csv, targets.csv, replicates.csv, run.json and
+ * timeseries_quantiles.csv separated by the byte 0x1e, written into a folder that
  * carcer_report_write reads; each writes a page or fails with a diagnostic.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -49,8 +50,10 @@ static double now(void)
 
 static char *scratch_ckpt; /* the fixture's resumed checkpoint */
 
-static const char *const report_part[4] = {"summary.json", "timeseries.csv", "compare.json",
-                                           "sensitivity.csv"};
+#define REPORT_PARTS 8
+static const char *const report_part[REPORT_PARTS] = {
+    "summary.json", "timeseries.csv", "compare.json", "sensitivity.csv",
+    "targets.csv",  "replicates.csv", "run.json",     "timeseries_quantiles.csv"};
 
 /* A folder of the parts of a report input (see the file's opening), as the
  * harness writes it, and carcer_report_write on it; 0 or 1 failure. */
@@ -62,9 +65,9 @@ static int replay_report(const char *path, const char *text, size_t len)
         return 1;
     }
     const char *start = text, *end = text + len;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < REPORT_PARTS; i++) {
         const char *sep = start < end ? memchr(start, 0x1e, (size_t)(end - start)) : NULL;
-        const char *stop = sep && i < 3 ? sep : end;
+        const char *stop = sep && i < REPORT_PARTS - 1 ? sep : end;
         if (stop > start) {
             char *file = cc_asprintf("%s/%s", dir, report_part[i]);
             FILE *fp = fopen(file, "wb");
@@ -114,7 +117,7 @@ static int replay_report(const char *path, const char *text, size_t len)
     carcer_diag_free(diag);
     unlink(out);
     free(out);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < REPORT_PARTS; i++) {
         char *file = cc_asprintf("%s/%s", dir, report_part[i]);
         unlink(file);
         free(file);

@@ -141,7 +141,7 @@ static void check_shape(const char *what, const char *path, int k)
     snprintf(ks, sizeof ks, "%d", k);
     char *out = cc_asprintf("%s/out", dir);
     char *argv[] = {"carcer", "run", (char *)path, "--replicates", ks, "--threads", "2",
-                    "-o", out, "--quiet", NULL};
+                    "-o", out, "--quiet", "--no-report", NULL};
     double base = baseline();
     double peak = peak_of(argv) - base;
     double est = estimate_of(path, k, 2);

@@ -18,6 +18,7 @@
 #define OPT_HELP {"help", 'h', 'h', NULL, "print this help"}
 #define OPT_STRICT {"strict", 'W', 0, NULL, "treat warnings about the scenario as errors: exit status 1, nothing written"}
 #define OPT_MEMORY {"max-memory", 'M', 0, "BYTES", "refuse a run needing more memory than BYTES (a number, or with K, M or G; default: the memory available)"}
+#define OPT_NO_REPORT {"no-report", 'N', 0, NULL, "write no report.html (the report is written into DIR by default)"}
 #define OPT_END {NULL, 0, 0, NULL, NULL}
 #define EX_END {NULL, NULL}
 
@@ -29,6 +30,7 @@ static const carcer_cmd_option run_options[] = {
     OPT_SET,
     OPT_MEMORY,
     OPT_STRICT,
+    OPT_NO_REPORT,
     OPT_QUIET,
     OPT_HELP,
     OPT_END,
@@ -44,7 +46,7 @@ static const carcer_cmd_example run_examples[] = {
 static const carcer_cmd_spec run_spec = {
     "run", "run [SCENARIO] [options]",
     "Simulate SCENARIO (the embedded Cambodia 2017-2021 default when omitted).",
-    "Writes timeseries.csv, summary.json, scenario.resolved.yaml and run.json into the "
+    "Writes timeseries.csv, summary.json, scenario.resolved.yaml, run.json and report.html into the "
     "folder DIR, which holds either the previous results or the new ones, never a mix. "
     "Warnings about the scenario are printed as file:line:col: warning: and do not stop "
     "the run unless --strict is given. A table of the main results is printed at the end.",
@@ -58,6 +60,7 @@ static const carcer_cmd_option compare_options[] = {
     OPT_SET,
     OPT_MEMORY,
     OPT_STRICT,
+    OPT_NO_REPORT,
     OPT_QUIET,
     OPT_HELP,
     OPT_END,

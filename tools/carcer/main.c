@@ -91,6 +91,7 @@ typedef struct cli {
     const char **sets;
     int nsets;
     int quiet, verbose, strict;
+    int no_report; /* --no-report: run and compare write no report.html */
     double max_memory; /* bytes; 0 = what the machine has available */
 } cli;
 
@@ -211,6 +212,9 @@ static int parse_options(const char *name, int argc, char **argv, cli *c, const 
             break;
         case 'W':
             c->strict = 1;
+            break;
+        case 'N':
+            c->no_report = 1;
             break;
         case 'M':
             if (parse_bytes(arg, &c->max_memory))
@@ -405,6 +409,23 @@ static int finish(carcer_status st, const char *dir, carcer_diag *diag, progress
     return 0;
 }
 
+/* After run or compare: the report of the folder, DIR/report.html (the
+ * results stay when it fails: they are written; the status says it). */
+static int write_report(const cli *c, const char *dir, carcer_diag *diag)
+{
+    if (c->no_report)
+        return 0;
+    if (carcer_report_write(dir, NULL, diag) != CARCER_OK) {
+        print_diag(diag);
+        fprintf(stderr, "carcer: the results are in %s, but its report could not be written\n",
+                dir);
+        return EXIT_INPUT;
+    }
+    if (!c->quiet)
+        printf("Report written to %s/report.html\n", dir);
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     cli c = {0};
@@ -449,6 +470,7 @@ static int cmd_run(int argc, char **argv)
     warn_unplaced(res);
     if (!c.quiet)
         print_table(res, dir);
+    status = write_report(&c, dir, diag);
 done:
     carcer_output_free(out); /* removes what was staged unless committed */
     carcer_results_free(res);
@@ -504,6 +526,8 @@ static int cmd_compare(int argc, char **argv)
     if (status == 0 && !c.quiet)
         printf("Comparison of %d scenarios written to %s/compare.csv and compare.json\n", npos,
                dir);
+    if (status == 0)
+        status = write_report(&c, dir, diag);
 done:
     carcer_output_free(out);
     carcer_comparison_free(cmp);
